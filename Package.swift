@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Chargeplex",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chargeplex", targets: ["chargeplex"]),
+        .library(name: "OCPP16", targets: ["OCPP16"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The protocol as data: frames, messages, validation. No I/O, no clock.
+        .target(name: "OCPP16", linkerSettings: [.linkedLibrary("m")]),
+
+        // System libraries, found through pkg-config.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CGPIOD", pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // Durable state: SQLite with crash-safe writes.
+        .target(
+            name: "Store",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // One OCPP-J WebSocket connection to one Central System.
+        .target(
+            name: "Link",
+            dependencies: [
+                "OCPP16", "COpenSSL", "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .executableTarget(
+            name: "chargeplex",
+            dependencies: [
+                "OCPP16", "Link", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // Benchmarks: figures, not tests.
+        .target(name: "CAllocCounter"),
+        .executableTarget(
+            name: "chargeplex-bench",
+            dependencies: ["OCPP16", "CAllocCounter"]),
+
+        .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "LinkTests", dependencies: ["Link", "OCPP16"]),
+    ]
+)

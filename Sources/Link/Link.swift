@@ -1,0 +1,1 @@
+// One OCPP-J connection lives here.

@@ -1,0 +1,12 @@
+/// CancelReservation.req: drop the reservation with this id.
+public struct CancelReservationRequest: OCPPRequest {
+    public typealias Response = CancelReservationResponse
+    public static var action: OCPPAction { .cancelReservation }
+    public var reservationId: Int
+    public init(reservationId: Int) { self.reservationId = reservationId }
+}
+
+public struct CancelReservationResponse: StatusResponse {
+    public var status: AcceptanceStatus
+    public init(status: AcceptanceStatus) { self.status = status }
+}

@@ -1,0 +1,29 @@
+public enum AvailabilityType: String, Codable, Sendable, CaseIterable {
+    case inoperative = "Inoperative"
+    case operative = "Operative"
+}
+
+/// ChangeAvailability.req: make a connector (0: the whole charge point)
+/// operative or inoperative.
+public struct ChangeAvailabilityRequest: OCPPRequest {
+    public typealias Response = ChangeAvailabilityResponse
+    public static var action: OCPPAction { .changeAvailability }
+    public var connectorId: Int
+    public var type: AvailabilityType
+    public init(connectorId: Int, type: AvailabilityType) {
+        self.connectorId = connectorId
+        self.type = type
+    }
+}
+
+public enum AvailabilityStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    /// Takes effect when the running transaction ends.
+    case scheduled = "Scheduled"
+}
+
+public struct ChangeAvailabilityResponse: StatusResponse {
+    public var status: AvailabilityStatus
+    public init(status: AvailabilityStatus) { self.status = status }
+}

@@ -1,0 +1,23 @@
+/// ChangeConfiguration.req: set one configuration key.
+public struct ChangeConfigurationRequest: OCPPRequest {
+    public typealias Response = ChangeConfigurationResponse
+    public static var action: OCPPAction { .changeConfiguration }
+    public var key: CiString50
+    public var value: CiString500
+    public init(key: CiString50, value: CiString500) {
+        self.key = key
+        self.value = value
+    }
+}
+
+public enum ConfigurationStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case rebootRequired = "RebootRequired"
+    case notSupported = "NotSupported"
+}
+
+public struct ChangeConfigurationResponse: StatusResponse {
+    public var status: ConfigurationStatus
+    public init(status: ConfigurationStatus) { self.status = status }
+}

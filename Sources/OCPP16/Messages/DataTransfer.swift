@@ -1,0 +1,32 @@
+/// DataTransfer.req: vendor-specific data, in either direction. `data` is
+/// free text on the wire (often JSON), passed through untouched.
+public struct DataTransferRequest: OCPPRequest {
+    public typealias Response = DataTransferResponse
+    public static var action: OCPPAction { .dataTransfer }
+    public var vendorId: CiString255
+    public var messageId: CiString50?
+    public var data: String?
+
+    public init(vendorId: CiString255, messageId: CiString50? = nil, data: String? = nil) {
+        self.vendorId = vendorId
+        self.messageId = messageId
+        self.data = data
+    }
+}
+
+public enum DataTransferStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case unknownMessageId = "UnknownMessageId"
+    case unknownVendorId = "UnknownVendorId"
+}
+
+public struct DataTransferResponse: OCPPMessage {
+    public var status: DataTransferStatus
+    public var data: String?
+
+    public init(status: DataTransferStatus, data: String? = nil) {
+        self.status = status
+        self.data = data
+    }
+}

@@ -1,0 +1,21 @@
+public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
+    case downloaded = "Downloaded"
+    case downloadFailed = "DownloadFailed"
+    case downloading = "Downloading"
+    case idle = "Idle"
+    case installationFailed = "InstallationFailed"
+    case installing = "Installing"
+    case installed = "Installed"
+}
+
+/// FirmwareStatusNotification.req: progress of a firmware update.
+public struct FirmwareStatusNotificationRequest: OCPPRequest {
+    public typealias Response = FirmwareStatusNotificationResponse
+    public static var action: OCPPAction { .firmwareStatusNotification }
+    public var status: FirmwareStatus
+    public init(status: FirmwareStatus) { self.status = status }
+}
+
+public struct FirmwareStatusNotificationResponse: OCPPMessage {
+    public init() {}
+}

@@ -1,0 +1,24 @@
+/// SetChargingProfile.req: install a charging profile on a connector
+/// (0: the whole charge point).
+public struct SetChargingProfileRequest: OCPPRequest {
+    public typealias Response = SetChargingProfileResponse
+    public static var action: OCPPAction { .setChargingProfile }
+    public var connectorId: Int
+    public var csChargingProfiles: ChargingProfile
+
+    public init(connectorId: Int, csChargingProfiles: ChargingProfile) {
+        self.connectorId = connectorId
+        self.csChargingProfiles = csChargingProfiles
+    }
+}
+
+public enum ChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case notSupported = "NotSupported"
+}
+
+public struct SetChargingProfileResponse: StatusResponse {
+    public var status: ChargingProfileStatus
+    public init(status: ChargingProfileStatus) { self.status = status }
+}

@@ -1,0 +1,32 @@
+public enum MessageTrigger: String, Codable, Sendable, CaseIterable {
+    case bootNotification = "BootNotification"
+    case diagnosticsStatusNotification = "DiagnosticsStatusNotification"
+    case firmwareStatusNotification = "FirmwareStatusNotification"
+    case heartbeat = "Heartbeat"
+    case meterValues = "MeterValues"
+    case statusNotification = "StatusNotification"
+}
+
+/// TriggerMessage.req: send this message now (to the requester).
+public struct TriggerMessageRequest: OCPPRequest {
+    public typealias Response = TriggerMessageResponse
+    public static var action: OCPPAction { .triggerMessage }
+    public var requestedMessage: MessageTrigger
+    public var connectorId: Int?
+
+    public init(requestedMessage: MessageTrigger, connectorId: Int? = nil) {
+        self.requestedMessage = requestedMessage
+        self.connectorId = connectorId
+    }
+}
+
+public enum TriggerMessageStatus: String, Codable, Sendable, CaseIterable {
+    case accepted = "Accepted"
+    case rejected = "Rejected"
+    case notImplemented = "NotImplemented"
+}
+
+public struct TriggerMessageResponse: StatusResponse {
+    public var status: TriggerMessageStatus
+    public init(status: TriggerMessageStatus) { self.status = status }
+}

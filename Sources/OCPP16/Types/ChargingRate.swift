@@ -1,0 +1,44 @@
+/// A charging rate (A or W) with at most one decimal, as the schemas'
+/// `multipleOf: 0.1` demands. Held in tenths so that 6.3 stays 6.3.
+public struct ChargingRate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral
+{
+    public var tenths: Int
+
+    public init(tenths: Int) { self.tenths = tenths }
+
+    /// Rounds to the nearest tenth.
+    public init(_ value: Double) {
+        tenths = Int((value * 10).rounded())
+    }
+
+    public init(integerLiteral value: Int) { tenths = value * 10 }
+    public init(floatLiteral value: Double) { self.init(value) }
+
+    public var value: Double { Double(tenths) / 10 }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.tenths < rhs.tenths }
+
+    public var description: String {
+        tenths % 10 == 0 ? "\(tenths / 10)" : "\(value)"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let number = try decoder.singleValueContainer().decode(Double.self)
+        let scaled = number * 10
+        guard abs(scaled) < 1e15, abs(scaled - scaled.rounded()) < 1e-6 else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\(number) is not a multiple of 0.1"))
+        }
+        tenths = Int(scaled.rounded())
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if tenths % 10 == 0 {
+            try container.encode(tenths / 10)
+        } else {
+            try container.encode(value)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import OCPP16
+
+@main
+struct Chargeplex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chargeplex",
+        abstract: "An OCPP 1.6J charge point agent that serves several Central Systems at once.",
+        discussion: """
+            Chargeplex runs on the charge point itself. It connects to every \
+            configured operator, fans out charger events to all of them, and lets \
+            only the billing authority authorize, start or stop transactions.
+            """,
+        version: ChargeplexVersion.string,
+        subcommands: [])
+}
+
+enum ChargeplexVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,23 @@
+import CGPIOD
+import COpenSSL
+import CSQLite
+import Testing
+
+/// Each system library answers one real call, so a missing -dev package or a
+/// broken pkg-config entry fails here, loudly, before anything else.
+@Suite struct SystemLibraryTests {
+    @Test func openSSLReportsVersion3() {
+        let version = String(cString: OpenSSL_version(OPENSSL_VERSION))
+        #expect(version.hasPrefix("OpenSSL 3"))
+    }
+
+    @Test func libgpiodReportsItsVersion() {
+        let version = String(cString: gpiod_version_string())
+        #expect(version.first?.isNumber == true)
+    }
+
+    @Test func sqliteIsThreadSafeAndRecent() {
+        #expect(sqlite3_libversion_number() >= 3_031_000)
+        #expect(sqlite3_threadsafe() != 0)
+    }
+}

@@ -1,1 +1,16 @@
-print("benchmarks")
+// Chargeplex benchmarks: each suite prints its figures. Not a test: it
+// measures and reports, it does not pass or fail.
+//
+//     swift run -c release chargeplex-bench            # every suite
+//     swift run -c release chargeplex-bench frames     # one suite
+
+/// Every suite by name, in the order they run.
+let suites: [(name: String, run: () async throws -> Void)] = [
+    ("frames", FrameBenchmarks.run),
+]
+
+let wanted = Set(CommandLine.arguments.dropFirst())
+for suite in suites where wanted.isEmpty || wanted.contains(suite.name) {
+    print("== \(suite.name)")
+    try await suite.run()
+}

@@ -1,0 +1,5 @@
+import OCPP16
+
+enum FrameBenchmarks {
+    static func run() async throws {}
+}

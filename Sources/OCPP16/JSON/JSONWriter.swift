@@ -71,10 +71,6 @@ public struct JSONWriter {
             append("null")
             return
         }
-        if number == number.rounded(.towardZero), abs(number) < 1e15 {
-            writeInteger(Int64(number))
-            return
-        }
         bytes.append(contentsOf: number.description.utf8)
     }
 

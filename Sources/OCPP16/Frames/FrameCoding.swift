@@ -104,6 +104,30 @@ extension Frame {
     public func serialized() -> [UInt8] { JSONWriter.serialize(json) }
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
+
+    /// The text of a CALL carrying `request`, written in one pass.
+    public static func serializedCall<R: OCPPRequest>(messageId: String, request: R) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.append("[2,")
+        writer.write(string: messageId)
+        writer.bytes.append(UInt8(ascii: ","))
+        writer.write(string: R.action.rawValue)
+        writer.bytes.append(UInt8(ascii: ","))
+        PayloadCoding.append(request, to: &writer)
+        writer.bytes.append(UInt8(ascii: "]"))
+        return writer.bytes
+    }
+
+    /// The text of a CALLRESULT carrying `response`, written in one pass.
+    public static func serializedResult<M: OCPPMessage>(messageId: String, response: M) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 128)
+        writer.append("[3,")
+        writer.write(string: messageId)
+        writer.bytes.append(UInt8(ascii: ","))
+        PayloadCoding.append(response, to: &writer)
+        writer.bytes.append(UInt8(ascii: "]"))
+        return writer.bytes
+    }
 }
 
 extension Call {
@@ -113,7 +137,7 @@ extension Call {
     /// - Parameter receiver: who received the call; a Central System does not
     ///   get RemoteStartTransaction, nor a charge point BootNotification.
     public func validatedRequest(receivedBy receiver: OCPPInitiator) throws(FrameError) -> any OCPPRequest {
-        guard let known = OCPPAction(rawValue: action) else {
+        guard let known = OCPPAction(name: action) else {
             throw FrameError(messageId: messageId, code: .notImplemented, reason: "unknown action '\(action.prefix(50))'")
         }
         let acceptable = receiver == .chargePoint ? known.isSentByCentralSystem : known.isSentByChargePoint

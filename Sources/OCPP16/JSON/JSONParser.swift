@@ -99,6 +99,7 @@ private struct Reader {
         guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth)") }
         position += 1
         var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -214,12 +215,15 @@ private struct Reader {
     mutating func readString() throws(JSONParseError) -> String {
         position += 1  // opening quote
         let start = position
-        // Fast path: no escapes. Validate and copy the bytes in one go.
+        // Fast path: no escapes. Validate and copy the bytes in one go;
+        // plain ASCII needs no validation at all.
+        var isASCII = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
+                if isASCII { return String(decoding: raw, as: UTF8.self) }
                 guard let string = String(validating: raw, as: UTF8.self) else {
                     throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
                 }
@@ -227,6 +231,7 @@ private struct Reader {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
+            if byte >= 0x80 { isASCII = false }
             position += 1
         }
         guard position < bytes.count else { throw error("unterminated string") }

@@ -143,8 +143,8 @@ extension JSONValue: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        if let direct = encoder as? JSONValueEncoder {
-            direct.storage.set(self)
+        if let direct = encoder as? PayloadEncoder {
+            direct.writer.write(self)
             return
         }
         var container = encoder.singleValueContainer()

@@ -1,7 +1,7 @@
 /// Serializes a `JSONValue` compactly: no insignificant whitespace, members in
 /// their stored order, non-ASCII text written as UTF-8.
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+    public var bytes: [UInt8]
 
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
@@ -44,7 +44,7 @@ public struct JSONWriter {
         }
     }
 
-    mutating func append(_ literal: StaticString) {
+    public mutating func append(_ literal: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
@@ -53,16 +53,15 @@ public struct JSONWriter {
             bytes.append(UInt8(ascii: "0"))
             return
         }
-        var digits: (UInt64, Int) = (number.magnitude, 0)
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(20)
-        while digits.0 > 0 {
-            scratch.append(UInt8(ascii: "0") + UInt8(digits.0 % 10))
-            digits.0 /= 10
-            digits.1 += 1
+        // Digits come out least significant first: write them, then flip them.
+        let first = bytes.count
+        var rest = number.magnitude
+        while rest > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
         }
-        bytes.append(contentsOf: scratch.reversed())
+        bytes[first...].reverse()
     }
 
     mutating func writeDouble(_ number: Double) {
@@ -76,23 +75,35 @@ public struct JSONWriter {
 
     public mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0..<0x20:
-                append("\\u00")
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
-            default: bytes.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            // Most text needs no escaping: copy runs of plain bytes in one go.
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case 0x0A: append("\\n")
+                case 0x0D: append("\\r")
+                case 0x09: append("\\t")
+                case 0x08: append("\\b")
+                case 0x0C: append("\\f")
+                default:
+                    append("\\u00")
+                    bytes.append(hexDigit(byte >> 4))
+                    bytes.append(hexDigit(byte & 0xF))
+                }
             }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

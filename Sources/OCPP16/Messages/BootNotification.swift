@@ -29,7 +29,7 @@ public struct BootNotificationRequest: OCPPRequest {
     }
 }
 
-public enum RegistrationStatus: String, Codable, Sendable, CaseIterable {
+public enum RegistrationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case pending = "Pending"
     case rejected = "Rejected"

@@ -1,4 +1,4 @@
-public enum AvailabilityType: String, Codable, Sendable, CaseIterable {
+public enum AvailabilityType: String, StringEnum, CaseIterable {
     case inoperative = "Inoperative"
     case operative = "Operative"
 }
@@ -16,7 +16,7 @@ public struct ChangeAvailabilityRequest: OCPPRequest {
     }
 }
 
-public enum AvailabilityStatus: String, Codable, Sendable, CaseIterable {
+public enum AvailabilityStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     /// Takes effect when the running transaction ends.

@@ -10,7 +10,7 @@ public struct ChangeConfigurationRequest: OCPPRequest {
     }
 }
 
-public enum ConfigurationStatus: String, Codable, Sendable, CaseIterable {
+public enum ConfigurationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case rebootRequired = "RebootRequired"

@@ -18,7 +18,7 @@ public struct ClearChargingProfileRequest: OCPPRequest {
     }
 }
 
-public enum ClearChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+public enum ClearChargingProfileStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case unknown = "Unknown"
 }

@@ -14,7 +14,7 @@ public struct DataTransferRequest: OCPPRequest {
     }
 }
 
-public enum DataTransferStatus: String, Codable, Sendable, CaseIterable {
+public enum DataTransferStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case unknownMessageId = "UnknownMessageId"

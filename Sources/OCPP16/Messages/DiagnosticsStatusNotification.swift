@@ -1,4 +1,4 @@
-public enum DiagnosticsStatus: String, Codable, Sendable, CaseIterable {
+public enum DiagnosticsStatus: String, StringEnum, CaseIterable {
     case idle = "Idle"
     case uploaded = "Uploaded"
     case uploadFailed = "UploadFailed"

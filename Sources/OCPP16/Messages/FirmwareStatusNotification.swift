@@ -1,4 +1,4 @@
-public enum FirmwareStatus: String, Codable, Sendable, CaseIterable {
+public enum FirmwareStatus: String, StringEnum, CaseIterable {
     case downloaded = "Downloaded"
     case downloadFailed = "DownloadFailed"
     case downloading = "Downloading"

@@ -19,7 +19,7 @@ public struct ReserveNowRequest: OCPPRequest {
     }
 }
 
-public enum ReservationStatus: String, Codable, Sendable, CaseIterable {
+public enum ReservationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case faulted = "Faulted"
     case occupied = "Occupied"

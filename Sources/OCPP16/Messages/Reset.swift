@@ -1,4 +1,4 @@
-public enum ResetType: String, Codable, Sendable, CaseIterable {
+public enum ResetType: String, StringEnum, CaseIterable {
     case hard = "Hard"
     case soft = "Soft"
 }

@@ -1,4 +1,4 @@
-public enum UpdateType: String, Codable, Sendable, CaseIterable {
+public enum UpdateType: String, StringEnum, CaseIterable {
     case differential = "Differential"
     case full = "Full"
 }
@@ -30,7 +30,7 @@ public struct SendLocalListRequest: OCPPRequest {
     }
 }
 
-public enum UpdateStatus: String, Codable, Sendable, CaseIterable {
+public enum UpdateStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case failed = "Failed"
     case notSupported = "NotSupported"

@@ -12,7 +12,7 @@ public struct SetChargingProfileRequest: OCPPRequest {
     }
 }
 
-public enum ChargingProfileStatus: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfileStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case notSupported = "NotSupported"

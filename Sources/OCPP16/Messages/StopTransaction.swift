@@ -1,4 +1,4 @@
-public enum StopReason: String, Codable, Sendable, CaseIterable {
+public enum StopReason: String, StringEnum, CaseIterable {
     case emergencyStop = "EmergencyStop"
     case evDisconnected = "EVDisconnected"
     case hardReset = "HardReset"

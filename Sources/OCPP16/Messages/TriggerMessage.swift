@@ -1,4 +1,4 @@
-public enum MessageTrigger: String, Codable, Sendable, CaseIterable {
+public enum MessageTrigger: String, StringEnum, CaseIterable {
     case bootNotification = "BootNotification"
     case diagnosticsStatusNotification = "DiagnosticsStatusNotification"
     case firmwareStatusNotification = "FirmwareStatusNotification"
@@ -20,7 +20,7 @@ public struct TriggerMessageRequest: OCPPRequest {
     }
 }
 
-public enum TriggerMessageStatus: String, Codable, Sendable, CaseIterable {
+public enum TriggerMessageStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
     case notImplemented = "NotImplemented"

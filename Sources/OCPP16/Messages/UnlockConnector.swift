@@ -6,7 +6,7 @@ public struct UnlockConnectorRequest: OCPPRequest {
     public init(connectorId: Int) { self.connectorId = connectorId }
 }
 
-public enum UnlockStatus: String, Codable, Sendable, CaseIterable {
+public enum UnlockStatus: String, StringEnum, CaseIterable {
     case unlocked = "Unlocked"
     case unlockFailed = "UnlockFailed"
     case notSupported = "NotSupported"

@@ -1,5 +1,5 @@
 /// The status of a connector (or of the whole charge point, connector 0).
-public enum ChargePointStatus: String, Codable, Sendable, CaseIterable {
+public enum ChargePointStatus: String, StringEnum, CaseIterable {
     case available = "Available"
     case preparing = "Preparing"
     case charging = "Charging"
@@ -11,7 +11,7 @@ public enum ChargePointStatus: String, Codable, Sendable, CaseIterable {
     case faulted = "Faulted"
 }
 
-public enum ChargePointErrorCode: String, Codable, Sendable, CaseIterable {
+public enum ChargePointErrorCode: String, StringEnum, CaseIterable {
     case connectorLockFailure = "ConnectorLockFailure"
     case evCommunicationError = "EVCommunicationError"
     case groundFailure = "GroundFailure"

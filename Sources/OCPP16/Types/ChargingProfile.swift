@@ -1,21 +1,21 @@
-public enum ChargingProfilePurpose: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfilePurpose: String, StringEnum, CaseIterable {
     case chargePointMaxProfile = "ChargePointMaxProfile"
     case txDefaultProfile = "TxDefaultProfile"
     case txProfile = "TxProfile"
 }
 
-public enum ChargingProfileKind: String, Codable, Sendable, CaseIterable {
+public enum ChargingProfileKind: String, StringEnum, CaseIterable {
     case absolute = "Absolute"
     case recurring = "Recurring"
     case relative = "Relative"
 }
 
-public enum RecurrencyKind: String, Codable, Sendable, CaseIterable {
+public enum RecurrencyKind: String, StringEnum, CaseIterable {
     case daily = "Daily"
     case weekly = "Weekly"
 }
 
-public enum ChargingRateUnit: String, Codable, Sendable, CaseIterable {
+public enum ChargingRateUnit: String, StringEnum, CaseIterable {
     case amperes = "A"
     case watts = "W"
 }

@@ -32,7 +32,12 @@ extension CiString {
     public var description: String { value }
 
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+        let text =
+            if let direct = decoder as? JSONValueDecoder, case .string(let value) = direct.value {
+                value
+            } else {
+                try decoder.singleValueContainer().decode(String.self)
+            }
         guard let checked = Self(text) else {
             throw DecodingError.dataCorrupted(
                 .init(
@@ -43,6 +48,10 @@ extension CiString {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if let direct = encoder as? PayloadEncoder {
+            direct.writer.write(string: value)
+            return
+        }
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }

@@ -1,5 +1,5 @@
 /// The verdict on an idTag.
-public enum AuthorizationStatus: String, Codable, Sendable, CaseIterable {
+public enum AuthorizationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case blocked = "Blocked"
     case expired = "Expired"
@@ -19,7 +19,4 @@ public struct IdTagInfo: Codable, Sendable, Equatable {
         self.parentIdTag = parentIdTag
     }
 
-    enum CodingKeys: String, CodingKey {
-        case expiryDate, parentIdTag, status
-    }
 }

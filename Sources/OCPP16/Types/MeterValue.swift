@@ -1,5 +1,5 @@
 /// Why a sample was taken.
-public enum ReadingContext: String, Codable, Sendable, CaseIterable {
+public enum ReadingContext: String, StringEnum, CaseIterable {
     case interruptionBegin = "Interruption.Begin"
     case interruptionEnd = "Interruption.End"
     case sampleClock = "Sample.Clock"
@@ -10,13 +10,13 @@ public enum ReadingContext: String, Codable, Sendable, CaseIterable {
     case other = "Other"
 }
 
-public enum ValueFormat: String, Codable, Sendable, CaseIterable {
+public enum ValueFormat: String, StringEnum, CaseIterable {
     case raw = "Raw"
     case signedData = "SignedData"
 }
 
 /// What a sampled value measures.
-public enum Measurand: String, Codable, Sendable, CaseIterable {
+public enum Measurand: String, StringEnum, CaseIterable {
     case energyActiveExportRegister = "Energy.Active.Export.Register"
     case energyActiveImportRegister = "Energy.Active.Import.Register"
     case energyReactiveExportRegister = "Energy.Reactive.Export.Register"
@@ -41,7 +41,7 @@ public enum Measurand: String, Codable, Sendable, CaseIterable {
     case rpm = "RPM"
 }
 
-public enum Phase: String, Codable, Sendable, CaseIterable {
+public enum Phase: String, StringEnum, CaseIterable {
     case l1 = "L1"
     case l2 = "L2"
     case l3 = "L3"
@@ -54,7 +54,7 @@ public enum Phase: String, Codable, Sendable, CaseIterable {
     case l3L1 = "L3-L1"
 }
 
-public enum Location: String, Codable, Sendable, CaseIterable {
+public enum Location: String, StringEnum, CaseIterable {
     case cable = "Cable"
     case ev = "EV"
     case inlet = "Inlet"
@@ -64,7 +64,7 @@ public enum Location: String, Codable, Sendable, CaseIterable {
 
 /// Units of measure. "Celcius" is the 1.6 spelling, "Celsius" its erratum;
 /// both are read. "Hertz" is valid in MeterValues but not in StopTransaction.
-public enum UnitOfMeasure: String, Codable, Sendable, CaseIterable {
+public enum UnitOfMeasure: String, StringEnum, CaseIterable {
     case wh = "Wh"
     case kWh = "kWh"
     case varh = "varh"

@@ -51,6 +51,15 @@ public enum OCPPAction: String, Sendable, CaseIterable, Codable {
     // Remote Trigger
     case triggerMessage = "TriggerMessage"
 
+    private static let byName: [String: OCPPAction] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
+    /// The action with this name; a hash lookup rather than 28 comparisons.
+    public init?(name: String) {
+        guard let action = Self.byName[name] else { return nil }
+        self = action
+    }
+
     public var profile: OCPPFeatureProfile {
         switch self {
         case .diagnosticsStatusNotification, .firmwareStatusNotification, .getDiagnostics, .updateFirmware:

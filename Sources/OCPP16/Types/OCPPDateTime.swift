@@ -22,7 +22,12 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
+        let text =
+            if let direct = decoder as? JSONValueDecoder, case .string(let value) = direct.value {
+                value
+            } else {
+                try decoder.singleValueContainer().decode(String.self)
+            }
         guard let parsed = OCPPDateTime(rfc3339: text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time: \(text.prefix(40))"))
@@ -31,6 +36,12 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if let direct = encoder as? PayloadEncoder {
+            direct.writer.bytes.append(UInt8(ascii: "\""))
+            write(to: &direct.writer.bytes)
+            direct.writer.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
@@ -108,6 +119,14 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    func write(to bytes: inout [UInt8]) {
         let milliseconds = Int(((millisecondsSince1970 % 1000) + 1000) % 1000)
         let seconds = (millisecondsSince1970 - Int64(milliseconds)) / 1000
         var days = Int(seconds / 86_400)
@@ -117,8 +136,6 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func put(_ value: Int, width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -143,7 +160,6 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
         bytes.append(0x2E)
         put(milliseconds, width: 3)
         bytes.append(0x5A)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -91,7 +91,7 @@ public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible 
 public enum PayloadCoding {
     public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
         do {
-            return try ScalarReader.decode(type, value, [])
+            return try ScalarReader.decode(type, value, FieldPath.root)
         } catch let error as DecodingError {
             throw PayloadError(error)
         } catch let error as PayloadError {
@@ -101,13 +101,30 @@ public enum PayloadCoding {
         }
     }
 
+    /// The value as a JSON document.
     public static func encode<T: Encodable>(_ value: T) -> JSONValue {
+        (try? JSONParser.parse(encodedBytes(value))) ?? .object(JSONObject())
+    }
+
+    /// The value as JSON text, written directly without an intermediate
+    /// document: the path every outgoing message takes.
+    public static func encodedBytes<T: Encodable>(_ value: T) -> [UInt8] {
+        var writer = JSONWriter()
+        append(value, to: &writer)
+        return writer.bytes
+    }
+
+    /// Appends the value's JSON text to `writer`.
+    public static func append<T: Encodable>(_ value: T, to writer: inout JSONWriter) {
+        let encoder = PayloadEncoder()
+        swap(&encoder.writer, &writer)
+        defer { swap(&encoder.writer, &writer) }
         do {
-            return try JSONValueEncoder.encode(value, codingPath: [])
+            try encoder.encodeValue(value)
         } catch {
-            // Our own types encode without throwing; a custom type that
-            // throws is a programming error we surface as an empty payload.
-            return .object(JSONObject())
+            // Our own types never throw while encoding; a foreign type that
+            // does leaves an empty payload rather than half a document.
+            encoder.writer.append("{}")
         }
     }
 }

@@ -15,7 +15,7 @@ public protocol StatusResponse: OCPPMessage {
 }
 
 /// Accepted or Rejected, shared by the many confirmations that say no more.
-public enum AcceptanceStatus: String, Codable, Sendable, CaseIterable {
+public enum AcceptanceStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
 }

@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Chargeplex",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chargeplex", targets: ["chargeplex"]),
         .library(name: "OCPP16", targets: ["OCPP16"]),
@@ -43,6 +43,8 @@ let package = Package(
                 "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Crash-safety probe, killed with SIGKILL by StoreTests.
+        .executableTarget(name: "chargeplex-store-probe", dependencies: ["Store"]),
 
         // One OCPP-J WebSocket connection to one Central System.
         .target(

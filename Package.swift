@@ -58,10 +58,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // The hardware as events and commands; SimBoard and GPIOBoard.
+        .target(name: "Board", dependencies: ["CGPIOD"]),
+
+        // The agent's configuration file: a TOML reader with line-exact errors.
+        .target(name: "Configuration"),
+
+        // One operator's worth of OCPP charge point behaviour.
+        .target(
+            name: "ChargePoint",
+            dependencies: [
+                "OCPP16", "Store", "Board",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .executableTarget(
             name: "chargeplex",
             dependencies: [
-                "OCPP16", "Link", "Store",
+                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -78,5 +92,8 @@ let package = Package(
             dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "LinkTests", dependencies: ["Link", "OCPP16"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
+        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "Board", "Store"]),
     ]
 )

@@ -1,0 +1,14 @@
+/// The charger's hardware as events in and commands out.
+///
+/// Implementations: `SimBoard` (tests and the demo) and `GPIOBoard`
+/// (libgpiod). The charge point never touches pins directly.
+public protocol Board: AnyObject, Sendable {
+    /// Number of connectors, numbered from 1.
+    var connectorCount: Int { get }
+    /// Every hardware event, in the order it happened. One consumer.
+    var events: AsyncStream<BoardEvent> { get }
+    /// Carries out a command. Never blocks.
+    func perform(_ command: BoardCommand)
+    /// Opens every relay: the safe state on shutdown and on faults.
+    func makeSafe()
+}

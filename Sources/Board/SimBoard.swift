@@ -1,0 +1,136 @@
+import Synchronization
+
+/// A simulated charger for tests and the demo.
+///
+/// Driven by calls (`plug`, `swipe`, `unplug`) from tests or from the CLI
+/// through the agent's control socket. Time moves only when `advance` is
+/// called, so energy grows deterministically: while a connector's relay is
+/// closed and the car draws, the register grows by limit × voltage × phases.
+public final class SimBoard: Board {
+    public struct Connector: Sendable, Equatable {
+        public var plugged = false
+        public var relayClosed = false
+        public var currentLimit = 0.0
+        public var wattHours: Int64 = 0
+        /// Fractional Wh not yet on the register.
+        public var pendingEnergy = 0.0
+        public var drawing = true
+        /// A welded relay reports closed whatever it is told.
+        public var welded = false
+        public var lastIndication: Indication = .idle
+    }
+
+    public let connectorCount: Int
+    public let events: AsyncStream<BoardEvent>
+    private let continuation: AsyncStream<BoardEvent>.Continuation
+    private let state: Mutex<[Connector]>
+    /// Line voltage and phases used to turn amperes into power.
+    public let voltage: Double
+    public let phases: Int
+
+    public init(connectorCount: Int = 2, voltage: Double = 230, phases: Int = 3, initialWattHours: Int64 = 0) {
+        self.connectorCount = connectorCount
+        self.voltage = voltage
+        self.phases = phases
+        var connectors = Array(repeating: Connector(), count: connectorCount)
+        for index in connectors.indices { connectors[index].wattHours = initialWattHours }
+        state = Mutex(connectors)
+        (events, continuation) = AsyncStream.makeStream(of: BoardEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    /// A copy of one connector's simulated state.
+    public func connector(_ number: Int) -> Connector? {
+        state.withLock { connectors in
+            connectors.indices.contains(number - 1) ? connectors[number - 1] : nil
+        }
+    }
+
+    public func plug(_ connector: Int) { setPlug(connector, true) }
+    public func unplug(_ connector: Int) { setPlug(connector, false) }
+
+    private func setPlug(_ connector: Int, _ plugged: Bool) {
+        let changed = update(connector) { state in
+            defer { state.plugged = plugged }
+            return state.plugged != plugged
+        }
+        if changed == true { continuation.yield(.plug(connector: connector, connected: plugged)) }
+    }
+
+    public func swipe(_ idTag: String, at connector: Int? = nil) {
+        continuation.yield(.cardRead(connector: connector, idTag: idTag))
+    }
+
+    /// The car starts or stops drawing current.
+    public func setDrawing(_ connector: Int, _ drawing: Bool) {
+        update(connector) { $0.drawing = drawing }
+        continuation.yield(.evDrawing(connector: connector, drawing: drawing))
+    }
+
+    public func setWelded(_ connector: Int, _ welded: Bool) {
+        let closed = update(connector) { state -> Bool in
+            state.welded = welded
+            return welded || state.relayClosed
+        }
+        if let closed { continuation.yield(.relayFeedback(connector: connector, closed: closed)) }
+    }
+
+    public func raise(_ fault: BoardFault, on connector: Int, active: Bool = true) {
+        continuation.yield(.fault(connector: connector, fault: fault, active: active))
+    }
+
+    /// Lets `seconds` of charging happen and reports the new registers.
+    public func advance(seconds: Double) {
+        var reports: [(Int, Int64)] = []
+        state.withLock { connectors in
+            for index in connectors.indices {
+                var connector = connectors[index]
+                guard connector.relayClosed, connector.drawing, connector.plugged else { continue }
+                let watts = connector.currentLimit * voltage * Double(phases)
+                connector.pendingEnergy += watts * seconds / 3600
+                let whole = connector.pendingEnergy.rounded(.down)
+                if whole >= 1 {
+                    connector.wattHours += Int64(whole)
+                    connector.pendingEnergy -= whole
+                    reports.append((index + 1, connector.wattHours))
+                }
+                connectors[index] = connector
+            }
+        }
+        for (connector, wattHours) in reports {
+            continuation.yield(.energy(connector: connector, wattHours: wattHours))
+        }
+    }
+
+    public func perform(_ command: BoardCommand) {
+        switch command {
+        case .relay(let connector, let closed):
+            let feedback = update(connector) { state -> Bool in
+                state.relayClosed = closed
+                return state.welded || closed
+            }
+            if let feedback { continuation.yield(.relayFeedback(connector: connector, closed: feedback)) }
+        case .currentLimit(let connector, let amperes):
+            update(connector) { $0.currentLimit = max(0, amperes) }
+        case .indicate(let connector, let indication):
+            if let connector {
+                update(connector) { $0.lastIndication = indication }
+            } else {
+                for number in 1...max(1, connectorCount) { update(number) { $0.lastIndication = indication } }
+            }
+        }
+    }
+
+    public func makeSafe() {
+        for connector in 1...max(1, connectorCount) { perform(.relay(connector: connector, closed: false)) }
+    }
+
+    public func finish() { continuation.finish() }
+
+    @discardableResult
+    private func update<T>(_ connector: Int, _ body: (inout Connector) -> T) -> T? {
+        state.withLock { connectors in
+            guard connectors.indices.contains(connector - 1) else { return nil }
+            return body(&connectors[connector - 1])
+        }
+    }
+}

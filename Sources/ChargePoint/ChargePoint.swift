@@ -1,0 +1,1 @@
+// The charge point lives here.

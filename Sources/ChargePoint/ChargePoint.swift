@@ -1,1 +1,172 @@
-// The charge point lives here.
+import Board
+import Logging
+import OCPP16
+import Store
+
+/// The charge point's own behaviour: connectors, transactions,
+/// authorization, metering, configuration, reservations and charging
+/// limits. It sees operators only by name; who may ask for what is decided
+/// before a request reaches it (see the operators layer).
+///
+/// Time never comes from a clock here: every entry point takes `now`, and
+/// `tick(now:)` is called once a second by the daemon (or a test).
+public actor ChargePoint {
+    public struct Identity: Sendable {
+        public var vendor: String
+        public var model: String
+        public var serialNumber: String?
+        public var firmwareVersion: String?
+        public init(vendor: String, model: String, serialNumber: String? = nil, firmwareVersion: String? = nil) {
+            self.vendor = vendor
+            self.model = model
+            self.serialNumber = serialNumber
+            self.firmwareVersion = firmwareVersion
+        }
+    }
+
+    public let identity: Identity
+    let board: any Board
+    let logger: Logger
+    let journal: TransactionJournal
+    let persistence: KeyValueStore?
+    var uplink: (any ChargePointUplink)?
+    var requests: (@Sendable (ChargePointRequest) -> Void)?
+
+    public internal(set) var configuration: ConfigurationStore
+    var connectors: [Connector]
+    var reservations: [Reservation] = []
+    var localLists: [String: LocalAuthList] = [:]
+    var caches: [String: AuthorizationCache] = [:]
+    /// The local list of the configuration file: used when nobody is the authority.
+    let configuredList: LocalAuthList
+    let freeVend: IdToken?
+    var lastRef: Int64 = 0
+    /// Each operator's charging profiles, kept apart (operators.md).
+    var profiles: [String: ChargingProfileStore] = [:]
+    /// A TxProfile that came with a RemoteStartTransaction, installed when
+    /// the transaction starts.
+    var pendingRemoteProfiles: [Int: (profile: ChargingProfile, operatorName: String)] = [:]
+    var sampling = SamplingState()
+    public let voltage: Double
+    public let phases: Int
+    /// What the hardware allows per phase when no profile limits it.
+    public let maximumCurrent: Double
+
+    public init(
+        identity: Identity, board: any Board, persistence: KeyValueStore?, configuration: ConfigurationStore,
+        localList: [AuthorizationData] = [], freeVend: IdToken? = nil, voltage: Double = 230, phases: Int = 3,
+        maximumCurrent: Double = 32,
+        logger: Logger = Logger(label: "chargeplex.chargepoint")
+    ) {
+        self.identity = identity
+        self.board = board
+        self.persistence = persistence
+        self.configuration = configuration
+        self.freeVend = freeVend
+        self.voltage = voltage
+        self.phases = phases
+        self.maximumCurrent = maximumCurrent
+        self.logger = logger
+        journal = TransactionJournal(persistence: persistence)
+        connectors = (1...max(1, board.connectorCount)).map { Connector(number: $0) }
+        var list = LocalAuthList()
+        _ = list.apply(
+            SendLocalListRequest(listVersion: 1, localAuthorizationList: localList, updateType: .full),
+            maximumLength: .max, maximumPerMessage: .max)
+        configuredList = list
+    }
+
+    /// Connects the charge point to the operators layer and the daemon.
+    public func attach(uplink: any ChargePointUplink, requests: @escaping @Sendable (ChargePointRequest) -> Void) {
+        self.uplink = uplink
+        self.requests = requests
+    }
+
+    /// The BootNotification this charger sends on every connection.
+    public nonisolated var bootNotification: BootNotificationRequest {
+        BootNotificationRequest(
+            chargePointVendor: CiString20(truncating: identity.vendor), chargePointModel: CiString20(truncating: identity.model),
+            chargePointSerialNumber: identity.serialNumber.map { CiString25(truncating: $0) },
+            firmwareVersion: identity.firmwareVersion.map { CiString50(truncating: $0) })
+    }
+
+    // MARK: Start-up
+
+    /// After a crash or power cut: every transaction left open is stopped
+    /// with reason PowerLoss and the last known meter value.
+    public func recover(energy: [Int: Int64], now: OCPPDateTime) async {
+        for (connector, wattHours) in energy where connectors.indices.contains(connector - 1) {
+            connectors[connector - 1].wattHours = wattHours
+        }
+        for transaction in journal.open() {
+            lastRef = max(lastRef, transaction.ref)
+            logger.warning("transaction left open by a power loss: stopping it", metadata: ["ref": "\(transaction.ref)", "connector": "\(transaction.connector)"])
+            let stop = StopTransactionRequest(
+                idTag: transaction.idTag, meterStop: Int(max(transaction.lastMeter, transaction.meterStart)),
+                timestamp: transaction.lastMeterAt, transactionId: 0, reason: .powerLoss)
+            await uplink?.emit(.stopTransaction(ref: transaction.ref, stop))
+            journal.remove(transaction.ref)
+        }
+        board.makeSafe()
+        await reportAllStatuses(now: now, force: true)
+    }
+
+    // MARK: Observing
+
+    public struct ConnectorSnapshot: Sendable, Equatable {
+        public var number: Int
+        public var status: ChargePointStatus
+        public var errorCode: ChargePointErrorCode
+        public var transaction: Transaction?
+        public var wattHours: Int64
+        public var limitAmperes: Double?
+    }
+
+    public func snapshot() -> [ConnectorSnapshot] {
+        connectors.map { connector in
+            ConnectorSnapshot(
+                number: connector.number, status: connector.status(reservation: reservation(for: connector.number)),
+                errorCode: connector.errorCode, transaction: connector.transaction, wattHours: connector.wattHours,
+                limitAmperes: connector.limitAmperes)
+        }
+    }
+
+    public var transactions: [Transaction] { connectors.compactMap(\.transaction) }
+
+    func index(of connector: Int) -> Int? {
+        connectors.indices.contains(connector - 1) ? connector - 1 : nil
+    }
+
+    // MARK: Status
+
+    func statusRequest(for connector: Connector, now: OCPPDateTime) -> StatusNotificationRequest {
+        StatusNotificationRequest(
+            connectorId: connector.number, errorCode: connector.errorCode,
+            status: connector.status(reservation: reservation(for: connector.number)), timestamp: now)
+    }
+
+    /// Sends a StatusNotification for every connector whose status changed.
+    func reportStatuses(now: OCPPDateTime) async {
+        for index in connectors.indices {
+            let status = connectors[index].status(reservation: reservation(for: connectors[index].number))
+            let error = connectors[index].errorCode
+            if let reported = connectors[index].reported, reported.status == status, reported.error == error { continue }
+            connectors[index].reported = (status, error)
+            await uplink?.emit(.status(statusRequest(for: connectors[index], now: now), to: nil))
+        }
+    }
+
+    /// The current status of every connector, connector 0 first: what an
+    /// operator gets on (re)connection.
+    public func currentStatuses(now: OCPPDateTime) -> [StatusNotificationRequest] {
+        let allUnavailable = connectors.allSatisfy { !$0.operative }
+        let zero = StatusNotificationRequest(
+            connectorId: 0, errorCode: .noError, status: allUnavailable ? .unavailable : .available, timestamp: now)
+        return [zero] + connectors.map { statusRequest(for: $0, now: now) }
+    }
+
+    func reportAllStatuses(now: OCPPDateTime, force: Bool) async {
+        if force { for index in connectors.indices { connectors[index].reported = nil } }
+        await reportStatuses(now: now)
+    }
+}

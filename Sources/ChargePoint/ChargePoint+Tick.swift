@@ -1,0 +1,24 @@
+import OCPP16
+
+/// What happens with the passing of time alone.
+extension ChargePoint {
+    /// Called once a second: connection timeouts, reservation expiry,
+    /// charging limits that change with the schedule, due meter values.
+    public func tick(now: OCPPDateTime, audiences: [String]) async {
+        for index in connectors.indices {
+            if let pending = connectors[index].pendingStart, pending.until <= now {
+                logger.info("no cable within ConnectionTimeOut: authorization dropped", metadata: ["connector": "\(index + 1)"])
+                connectors[index].pendingStart = nil
+                board.perform(.indicate(connector: index + 1, .idle))
+            }
+        }
+        let expired = reservations.filter { $0.expiry <= now }
+        if !expired.isEmpty {
+            reservations.removeAll { $0.expiry <= now }
+            saveReservations()
+        }
+        applyLimits(now: now)
+        await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
+        await reportStatuses(now: now)
+    }
+}

@@ -1,0 +1,70 @@
+import OCPP16
+
+/// The kind of value a configuration key holds, which decides what
+/// ChangeConfiguration accepts.
+public enum ConfigurationValueKind: Sendable, Equatable {
+    case integer(ClosedRange<Int>)
+    case boolean
+    /// A comma-separated list whose members must come from `allowed`
+    /// (empty: anything), at most `maximumCount` of them.
+    case list(allowed: Set<String>, maximumCount: Int)
+    case text(maximumLength: Int)
+
+    func validate(_ value: String) -> Bool {
+        switch self {
+        case .integer(let range):
+            guard let number = Int(value.trimmingSpaces) else { return false }
+            return range.contains(number)
+        case .boolean:
+            return ["true", "false"].contains(value.lowercased())
+        case .list(let allowed, let maximumCount):
+            let members = value.split(separator: ",").map { String($0).trimmingSpaces }
+            guard members.count <= maximumCount, !members.contains(where: \.isEmpty) || value.isEmpty else { return false }
+            return allowed.isEmpty || members.allSatisfy(allowed.contains)
+        case .text(let maximumLength):
+            return value.count <= maximumLength
+        }
+    }
+}
+
+/// How a key relates to the operators (see the rule book, operators.md).
+public enum ConfigurationScope: Sendable, Equatable {
+    /// One value for the charger; any operator may change it.
+    case shared
+    /// One value for the charger; only the authority may change it.
+    case authorization
+    /// Each operator sees and sets its own value.
+    case perOperator
+}
+
+/// A configuration key the charge point knows: its name as OCPP spells it,
+/// its default, whether it can be changed, and what values it takes.
+public struct ConfigurationKey: Sendable {
+    public let name: String
+    public let defaultValue: String
+    public let readonly: Bool
+    public let kind: ConfigurationValueKind
+    public let scope: ConfigurationScope
+    public let rebootRequired: Bool
+
+    init(
+        _ name: String, _ defaultValue: String, readonly: Bool = false, _ kind: ConfigurationValueKind,
+        scope: ConfigurationScope = .shared, rebootRequired: Bool = false
+    ) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.readonly = readonly
+        self.kind = kind
+        self.scope = scope
+        self.rebootRequired = rebootRequired
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return String(text)
+    }
+}

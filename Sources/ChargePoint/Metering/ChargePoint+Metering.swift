@@ -1,0 +1,102 @@
+import OCPP16
+
+/// Sampled and clock-aligned meter values, per operator.
+extension ChargePoint {
+    /// The measured values of one connector for the given measurands.
+    func sample(_ connector: Connector, measurands: [String], context: ReadingContext, now: OCPPDateTime) -> [SampledValue] {
+        let delivering = connector.relayCommanded && connector.evDrawing && connector.plugged
+        let amperes = delivering ? (connector.limitAmperes ?? 32) : 0
+        let offered = connector.transaction == nil ? 0 : (connector.limitAmperes ?? 32)
+        var values: [SampledValue] = []
+        for name in measurands {
+            guard let measurand = Measurand(rawValue: name) else { continue }
+            switch measurand {
+            case .energyActiveImportRegister:
+                values.append(SampledValue(value: "\(connector.wattHours)", context: context, measurand: measurand, location: .outlet, unit: .wh))
+            case .energyActiveImportInterval:
+                let start = connector.transaction.map { sampling.lastEnergy[$0.ref] ?? $0.meterStart } ?? connector.wattHours
+                values.append(SampledValue(value: "\(max(0, connector.wattHours - start))", context: context, measurand: measurand, location: .outlet, unit: .wh))
+            case .powerActiveImport:
+                values.append(SampledValue(value: format(amperes * voltage * Double(phases)), context: context, measurand: measurand, location: .outlet, unit: .w))
+            case .powerOffered:
+                values.append(SampledValue(value: format(offered * voltage * Double(phases)), context: context, measurand: measurand, location: .outlet, unit: .w))
+            case .currentImport:
+                for phase in [Phase.l1, .l2, .l3].prefix(phases) {
+                    values.append(SampledValue(value: format(amperes), context: context, measurand: measurand, phase: phase, location: .outlet, unit: .a))
+                }
+            case .currentOffered:
+                values.append(SampledValue(value: format(offered), context: context, measurand: measurand, location: .outlet, unit: .a))
+            case .voltage:
+                values.append(SampledValue(value: format(voltage), context: context, measurand: measurand, location: .outlet, unit: .v))
+            default:
+                continue
+            }
+        }
+        return values
+    }
+
+    func format(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
+    }
+
+    /// Begin and end values for StopTransaction.transactionData.
+    func stopTransactionData(_ transaction: Transaction, meterStop: Int64, now: OCPPDateTime) -> [MeterValue]? {
+        // Only the energy register is kept from a transaction's start.
+        guard configuration.list("StopTxnSampledData").contains("Energy.Active.Import.Register") else { return nil }
+        let begin = SampledValue(value: "\(transaction.meterStart)", context: .transactionBegin, measurand: .energyActiveImportRegister, location: .outlet, unit: .wh)
+        var end = begin
+        end.value = "\(meterStop)"
+        end.context = .transactionEnd
+        return [MeterValue(timestamp: transaction.startedAt, sampledValue: [begin]), MeterValue(timestamp: now, sampledValue: [end])]
+    }
+
+    /// Emits whatever sampled or clock-aligned values are due for every
+    /// operator in `audiences`.
+    func emitDueMeterValues(audiences: [String], now: OCPPDateTime) async {
+        for audience in audiences {
+            let name = audience.isEmpty ? nil : audience
+            let interval = configuration.integer("MeterValueSampleInterval", for: name)
+            let measurands = configuration.list("MeterValuesSampledData", for: name)
+            for connector in connectors {
+                guard let transaction = connector.transaction,
+                    sampling.sampleDue(transaction.ref, for: audience, interval: interval, now: now)
+                else { continue }
+                let values = sample(connector, measurands: measurands, context: .samplePeriodic, now: now)
+                guard !values.isEmpty else { continue }
+                let request = MeterValuesRequest(
+                    connectorId: connector.number, transactionId: 0, meterValue: [MeterValue(timestamp: now, sampledValue: values)])
+                await uplink?.emit(.meterValues(ref: transaction.ref, request, to: name))
+            }
+            let aligned = configuration.integer("ClockAlignedDataInterval", for: name)
+            if sampling.alignedDue(for: audience, interval: aligned, now: now) {
+                let alignedMeasurands = configuration.list("MeterValuesAlignedData", for: name)
+                for connector in connectors {
+                    let values = sample(connector, measurands: alignedMeasurands, context: .sampleClock, now: now)
+                    guard !values.isEmpty else { continue }
+                    let request = MeterValuesRequest(
+                        connectorId: connector.number, transactionId: connector.transaction == nil ? nil : 0,
+                        meterValue: [MeterValue(timestamp: now, sampledValue: values)])
+                    await uplink?.emit(.meterValues(ref: connector.transaction?.ref, request, to: name))
+                }
+            }
+        }
+        for connector in connectors {
+            if let transaction = connector.transaction { sampling.lastEnergy[transaction.ref] = connector.wattHours }
+        }
+    }
+
+    /// A MeterValues of every connector (or one) now: TriggerMessage.
+    func triggeredMeterValues(connector: Int?, for operatorName: String?, now: OCPPDateTime) -> [(Int64?, MeterValuesRequest)] {
+        let measurands = configuration.list("MeterValuesSampledData", for: operatorName)
+        return connectors.filter { connector == nil || $0.number == connector }.map { item in
+            let values = sample(item, measurands: measurands.isEmpty ? ["Energy.Active.Import.Register"] : measurands, context: .trigger, now: now)
+            return (
+                item.transaction?.ref,
+                MeterValuesRequest(
+                    connectorId: item.number, transactionId: item.transaction == nil ? nil : 0,
+                    meterValue: [MeterValue(timestamp: now, sampledValue: values)])
+            )
+        }
+    }
+}

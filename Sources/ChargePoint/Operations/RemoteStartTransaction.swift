@@ -1,0 +1,26 @@
+import OCPP16
+
+extension ChargePoint {
+    /// RemoteStartTransaction: with AuthorizeRemoteTxRequests the idTag is
+    /// authorized first, as if it were presented locally.
+    func remoteStart(_ request: RemoteStartTransactionRequest, from origin: RequestOrigin, now: OCPPDateTime) async -> AcceptanceStatus {
+        if let profile = request.chargingProfile, profile.chargingProfilePurpose != .txProfile {
+            return .rejected
+        }
+        guard let connector = connectorForNewSession(reader: request.connectorId, idTag: request.idTag, now: now) else {
+            return .rejected
+        }
+        if request.connectorId == 0 { return .rejected }
+        var parent: IdToken?
+        if configuration.boolean("AuthorizeRemoteTxRequests") {
+            let decision = await authorize(request.idTag, now: now)
+            guard decision.accepted else { return .rejected }
+            parent = decision.info.parentIdTag
+        }
+        if let profile = request.chargingProfile {
+            pendingRemoteProfiles[connector] = (profile, origin.operatorName ?? "")
+        }
+        await beginSession(on: connector, idTag: request.idTag, parentIdTag: parent, requestedBy: origin.operatorName, now: now)
+        return .accepted
+    }
+}

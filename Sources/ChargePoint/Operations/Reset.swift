@@ -1,0 +1,14 @@
+import OCPP16
+
+extension ChargePoint {
+    /// Reset: every transaction ends with the reason of the reset and is
+    /// stored before the daemon is asked to restart.
+    func reset(_ type: ResetType, now: OCPPDateTime) async -> AcceptanceStatus {
+        for connector in connectors where connector.transaction != nil {
+            await stopTransaction(on: connector.number, reason: type == .hard ? .hardReset : .softReset, idTag: nil, now: now)
+        }
+        board.makeSafe()
+        requests?(.restart(type))
+        return .accepted
+    }
+}

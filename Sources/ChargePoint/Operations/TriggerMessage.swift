@@ -1,0 +1,25 @@
+import OCPP16
+
+extension ChargePoint {
+    /// TriggerMessage: the message goes to the requester only. Boot and
+    /// Heartbeat belong to the connection and are sent by the operators layer.
+    func trigger(_ request: TriggerMessageRequest, for operatorName: String?, now: OCPPDateTime) async -> TriggerMessageStatus {
+        if let connector = request.connectorId, connector != 0, index(of: connector) == nil { return .rejected }
+        switch request.requestedMessage {
+        case .statusNotification:
+            let statuses = currentStatuses(now: now).filter { request.connectorId == nil || $0.connectorId == request.connectorId }
+            for status in statuses { await uplink?.emit(.status(status, to: operatorName)) }
+        case .meterValues:
+            for (ref, values) in triggeredMeterValues(connector: request.connectorId == 0 ? nil : request.connectorId, for: operatorName, now: now) {
+                await uplink?.emit(.meterValues(ref: ref, values, to: operatorName))
+            }
+        case .firmwareStatusNotification:
+            await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: .idle), to: operatorName))
+        case .diagnosticsStatusNotification:
+            await uplink?.emit(.diagnosticsStatus(DiagnosticsStatusNotificationRequest(status: .idle), to: operatorName))
+        case .bootNotification, .heartbeat:
+            return .notImplemented
+        }
+        return .accepted
+    }
+}

@@ -1,0 +1,28 @@
+import OCPP16
+
+extension ChargingLimit {
+    /// The limit to apply to `connectorId` at `instant` when several
+    /// operators have installed profiles: the lowest of all their limits.
+    /// An operator whose profiles do not limit at that moment constrains
+    /// nothing; nil when no operator limits. A result of 0 A means: suspend
+    /// charging, keep the transaction.
+    ///
+    /// Only the transactions' start times in `context` matter here, so one
+    /// context serves every operator even though each has its own
+    /// transaction ids.
+    public static func lowest(
+        among stores: some Sequence<ChargingProfileStore>, at instant: OCPPDateTime, connector connectorId: Int,
+        context: SmartChargingContext
+    ) -> ChargingLimit? {
+        let now = instant.millisecondsSince1970
+        return lowest(among: stores, at: now, now: now, connector: connectorId, context: context)
+    }
+
+    static func lowest(
+        among stores: some Sequence<ChargingProfileStore>, at instant: Int64, now: Int64, connector connectorId: Int,
+        context: SmartChargingContext
+    ) -> ChargingLimit? {
+        let constraints = stores.lazy.map { $0.constraint(on: connectorId, at: instant, now: now, context: context) }
+        return LimitConstraint.tightest(constraints)?.resolved(voltage: context.configuration.voltage)
+    }
+}

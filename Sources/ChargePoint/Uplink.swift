@@ -1,0 +1,37 @@
+import OCPP16
+
+/// What the charge point sends, before the operators layer decides who gets
+/// it and with which transactionId.
+public enum OutgoingMessage: Sendable, Equatable {
+    /// To every operator (or, when triggered, to one), not queued: on
+    /// reconnect the current status is sent anew.
+    case status(StatusNotificationRequest, to: String?)
+    /// Durable, to every operator; each answers with a transactionId of its own.
+    case startTransaction(ref: Int64, StartTransactionRequest)
+    /// To one operator (each has its own cadence and measurands). `ref` is
+    /// set when the values belong to a transaction: durable then.
+    case meterValues(ref: Int64?, MeterValuesRequest, to: String?)
+    /// Durable, to every operator; `transactionId` is filled in per operator.
+    case stopTransaction(ref: Int64, StopTransactionRequest)
+    case firmwareStatus(FirmwareStatusNotificationRequest, to: String?)
+    case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
+}
+
+/// The charge point's way out: implemented by the operators layer.
+public protocol ChargePointUplink: AnyObject, Sendable {
+    /// Hands a message over. Transaction messages are stored durably before
+    /// this returns.
+    func emit(_ message: OutgoingMessage) async
+    /// Asks the authority about an idTag. Nil when it cannot be asked now
+    /// (no authority, offline, no answer in time): offline rules apply.
+    func authorize(_ idTag: IdToken) async -> IdTagInfo?
+    /// The operator whose local list and cache count, if any.
+    var authorityName: String? { get async }
+    /// Whether the authority's connection is open now.
+    var authorityOnline: Bool { get async }
+}
+
+/// What the daemon must do when the charge point asks for it.
+public enum ChargePointRequest: Sendable, Equatable {
+    case restart(ResetType)
+}

@@ -60,6 +60,9 @@ let package = Package(
 
         // The hardware as events and commands; SimBoard and GPIOBoard.
         .target(name: "Board", dependencies: ["CGPIOD"]),
+        // Drives a GPIOBoard from stdin and prints its events; run on real
+        // kernel GPIO by scripts/gpio-vm-test.
+        .executableTarget(name: "chargeplex-gpio-probe", dependencies: ["Board"]),
 
         // The agent's configuration file: a TOML reader with line-exact errors.
         .target(name: "Configuration"),
@@ -72,10 +75,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Several Central Systems at once, one billing authority.
+        .target(
+            name: "Operators",
+            dependencies: [
+                "OCPP16", "ChargePoint", "Link", "Store", "Configuration",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         .executableTarget(
             name: "chargeplex",
             dependencies: [
-                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint",
+                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint", "Operators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,7 +95,7 @@ let package = Package(
         .target(name: "CAllocCounter"),
         .executableTarget(
             name: "chargeplex-bench",
-            dependencies: ["OCPP16", "CAllocCounter"]),
+            dependencies: ["OCPP16", "CAllocCounter", "Link"]),
 
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),
         .testTarget(
@@ -95,5 +106,6 @@ let package = Package(
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "Board", "Store"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "Board", "Store", "Link"]),
     ]
 )

@@ -126,6 +126,11 @@ public final class SimBoard: Board {
 
     public func finish() { continuation.finish() }
 
+    /// Sets the energy register, e.g. to the value stored before a restart.
+    public func setRegister(_ connector: Int, _ wattHours: Int64) {
+        update(connector) { $0.wattHours = max($0.wattHours, wattHours) }
+    }
+
     @discardableResult
     private func update<T>(_ connector: Int, _ body: (inout Connector) -> T) -> T? {
         state.withLock { connectors in

@@ -1,1 +1,289 @@
-// One OCPP-J connection lives here.
+import Logging
+import NIOCore
+import NIOPosix
+import NIOWebSocket
+import OCPP16
+
+/// One OCPP-J WebSocket connection to one Central System, reopened with backoff for as long
+/// as `run()` runs.
+///
+/// ```swift
+/// let link = try Link(configuration: configuration, outbox: queue, onOpen: { opening in
+///     _ = try await opening.call(bootNotification)
+/// }, onCall: { call in await chargePoint.answer(call) })
+/// Task { await link.run() }
+/// let answer = try await link.call(HeartbeatRequest())
+/// ```
+///
+/// Our CALLs go out one at a time in the order they were made; the Central System's CALLs
+/// are answered as they come, even while one of ours waits for its answer.
+public actor Link {
+    /// Answers a CALL from the Central System with a CALLRESULT or CALLERROR carrying the
+    /// call's message id.
+    public typealias CallHandler = @Sendable (Call) async -> Frame
+    /// Runs on every new connection before any other CALL may go out.
+    public typealias OpenHandler = @Sendable (LinkOpening) async throws -> Void
+    /// Learns what became of each queued message.
+    public typealias OutboxHandler = @Sendable (OutboxMessage, OutboxOutcome) async -> Void
+
+    public nonisolated let configuration: LinkConfiguration
+    let connector: WebSocketConnector
+    let logger: Logger
+    let outbox: (any DurableOutbox)?
+    let handleCall: CallHandler
+    let handleOpen: OpenHandler?
+    let handleOutboxOutcome: OutboxHandler?
+
+    /// Where the link is now; `states()` follows the changes.
+    public private(set) var state = LinkState.closed
+    private var stateObservers: [UInt64: AsyncStream<LinkState>.Continuation] = [:]
+    private var lastObserver: UInt64 = 0
+
+    var sequencer = CallSequencer()
+    /// The open connection, `nil` while there is none.
+    var connection: OpenConnection?
+    /// Counts connections, so work begun on one never touches the next.
+    var connectionNumber: UInt64 = 0
+    /// Why we are closing the connection ourselves, when we are.
+    private var closingReason: LinkError?
+    private var isRunning = false
+    private var isStopping = false
+    private var backoffSleep: Task<Void, Never>?
+    private var runEndWaiters: [CheckedContinuation<Void, Never>] = []
+    var outboxRung = false
+    var outboxWaiter: CheckedContinuation<Void, Never>?
+    private let messageIdPrefix = String(UInt32.random(in: .min ... .max), radix: 36)
+    private var lastMessageNumber: UInt64 = 0
+
+    /// Checks the configuration and prepares TLS; nothing connects before `run()`.
+    ///
+    /// - Parameters:
+    ///   - outbox: this operator's durable queue, drained while the link is open.
+    ///   - onOpen: runs first on every connection; its calls go before all others. If it
+    ///     throws, the connection is closed and retried with backoff.
+    ///   - onCall: answers the Central System's CALLs; by default everything is NotImplemented.
+    ///   - onOutboxOutcome: told about each queued message delivered or given up.
+    public init(
+        configuration: LinkConfiguration, outbox: (any DurableOutbox)? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "chargeplex.link"),
+        onOpen: OpenHandler? = nil, onCall: @escaping CallHandler = Link.notImplemented,
+        onOutboxOutcome: OutboxHandler? = nil
+    ) throws(LinkError) {
+        let endpoint = try configuration.endpoint()
+        let tls =
+            endpoint.isSecure
+            ? try TLSContext(
+                trustedCertificatesFile: configuration.trustedCertificatesFile,
+                clientCertificateFile: configuration.securityProfile == .tlsWithClientCertificate
+                    ? configuration.clientCertificateFile : nil,
+                clientKeyFile: configuration.clientKeyFile)
+            : nil
+        var logger = logger
+        logger[metadataKey: "link"] = "\(endpoint.hostHeader)\(endpoint.path)"
+        self.configuration = configuration
+        self.logger = logger
+        self.connector = WebSocketConnector(
+            endpoint: endpoint, configuration: configuration, tls: tls, group: eventLoopGroup, logger: logger)
+        self.outbox = outbox
+        self.handleCall = onCall
+        self.handleOpen = onOpen
+        self.handleOutboxOutcome = onOutboxOutcome
+    }
+
+    /// The default call handler: OCPP-J's answer to an action nobody implements.
+    public static let notImplemented: CallHandler = { call in
+        .callError(CallError(messageId: call.messageId, errorCode: .notImplemented, errorDescription: "\(call.action) is not implemented"))
+    }
+
+    // MARK: - Running
+
+    /// Connects, serves the connection and reconnects with backoff until `shutdown()` or
+    /// cancellation. Returns once the link is closed.
+    public func run() async {
+        guard !isRunning else { return }
+        isRunning = true
+        isStopping = false
+        var failures = 0
+        while !isStopping && !Task.isCancelled {
+            setState(.connecting)
+            let reason: LinkError
+            do {
+                let connection = try await connector.connect()
+                if isStopping || Task.isCancelled {
+                    try? await connection.channel.close()
+                    break
+                }
+                failures = 0
+                reason = await serve(connection)
+            } catch {
+                failures += 1
+                reason = error
+            }
+            if isStopping || Task.isCancelled { break }
+            let delay = configuration.reconnectBackoff.delay(afterFailures: max(0, failures - 1))
+            logger.warning(
+                "link down, retrying", metadata: ["reason": "\(reason)", "retryIn": "\(LinkState.seconds(delay)) s"])
+            setState(.backingOff(until: .now + delay, reason: reason.description))
+            await pause(delay)
+        }
+        setState(.closed)
+        isRunning = false
+        let waiters = runEndWaiters
+        runEndWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Closes the connection with a WebSocket close handshake and waits for `run()` to end.
+    public func shutdown() async {
+        isStopping = true
+        backoffSleep?.cancel()
+        if let connection {
+            closingReason = .shutDown
+            try? await connection.channel.close()
+        }
+        if isRunning {
+            await withCheckedContinuation { runEndWaiters.append($0) }
+        }
+    }
+
+    /// The current state, then every change, for as long as the stream is iterated.
+    public func states() -> AsyncStream<LinkState> {
+        let (stream, continuation) = AsyncStream.makeStream(of: LinkState.self)
+        lastObserver += 1
+        let id = lastObserver
+        stateObservers[id] = continuation
+        continuation.yield(state)
+        continuation.onTermination = { _ in
+            Task { await self.removeObserver(id) }
+        }
+        return stream
+    }
+
+    private func removeObserver(_ id: UInt64) {
+        stateObservers[id] = nil
+    }
+
+    private func setState(_ newState: LinkState) {
+        guard newState != state else { return }
+        state = newState
+        for observer in stateObservers.values { observer.yield(newState) }
+    }
+
+    private func pause(_ delay: Duration) async {
+        let sleep = Task { _ = try? await Task.sleep(for: delay) }
+        backoffSleep = sleep
+        await withTaskCancellationHandler {
+            await sleep.value
+        } onCancel: {
+            sleep.cancel()
+        }
+        backoffSleep = nil
+    }
+
+    // MARK: - One connection
+
+    /// Serves one open connection until it closes and returns why it closed.
+    private func serve(_ connection: OpenConnection) async -> LinkError {
+        connectionNumber += 1
+        let number = connectionNumber
+        self.connection = connection
+        closingReason = nil
+        sequencer.connectionOpened(hasOpeningHook: handleOpen != nil)
+        setState(.open)
+        logger.info("link open")
+
+        let (calls, callSink) = AsyncStream.makeStream(of: Call.self)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.answer(calls, on: connection.channel) }
+            group.addTask { await self.openThenDrain(connection: number) }
+            var reason: LinkError
+            do {
+                for try await frame in connection.frames {
+                    switch frame {
+                    case .call(let call): callSink.yield(call)
+                    case .callResult(let result): resolve(result.messageId, with: .success(result))
+                    case .callError(let error): resolve(error.messageId, with: .failure(.callError(error)))
+                    }
+                }
+                reason = Task.isCancelled ? .shutDown : .connectionClosed(reason: "the server closed the connection")
+            } catch {
+                reason = Self.reason(for: error, maximumMessageSize: configuration.maximumMessageSize)
+            }
+            reason = closingReason ?? reason
+            connection.channel.close(promise: nil)
+            connectionEnded(reason)
+            callSink.finish()
+            group.cancelAll()
+            return reason
+        }
+    }
+
+    /// Answers the Central System's CALLs in the order they came.
+    private nonisolated func answer(_ calls: AsyncStream<Call>, on channel: any Channel) async {
+        for await call in calls {
+            var answer = await handleCall(call)
+            switch answer {
+            case .callResult(let result) where result.messageId == call.messageId: break
+            case .callError(let error) where error.messageId == call.messageId: break
+            default:
+                answer = .callError(
+                    CallError(messageId: call.messageId, errorCode: .internalError, errorDescription: "no answer produced"))
+            }
+            channel.writeAndFlush(answer, promise: nil)
+        }
+    }
+
+    private func openThenDrain(connection number: UInt64) async {
+        if let handleOpen {
+            do {
+                try await handleOpen(LinkOpening(link: self))
+            } catch {
+                guard number == connectionNumber, let connection else { return }
+                let reason: LinkError =
+                    switch error as? LinkError {
+                    case .openHandlerFailed(let text)?: .openHandlerFailed(text)
+                    case let other?: .openHandlerFailed(other.description)
+                    case nil: .openHandlerFailed("\(error)")
+                    }
+                logger.warning("opening hook failed, closing", metadata: ["reason": "\(reason)"])
+                closingReason = reason
+                connection.channel.close(promise: nil)
+                return
+            }
+            guard number == connectionNumber, connection != nil else { return }
+            if let (waiter, turn) = sequencer.admitRegularCalls() {
+                waiter.continuation.resume(returning: turn)
+            }
+        }
+        await drainOutbox(connection: number)
+    }
+
+    private func connectionEnded(_ reason: LinkError) {
+        connection = nil
+        let (pending, waiters) = sequencer.connectionClosed()
+        let error = LinkError.connectionClosed(reason: reason.description)
+        pending?.continuation.resume(throwing: error)
+        for waiter in waiters { waiter.continuation.resume(throwing: error) }
+        wakeOutboxDrain()
+        logger.info("link closed", metadata: ["reason": "\(reason)"])
+    }
+
+    static func reason(for error: any Error, maximumMessageSize: Int) -> LinkError {
+        switch error {
+        case let error as LinkError:
+            return error
+        case let error as NIOWebSocketError where error == .invalidFrameLength:
+            return .messageTooLarge(limit: maximumMessageSize)
+        case let error as NIOWebSocketError:
+            return .protocolViolation("invalid WebSocket frame (\(error))")
+        default:
+            return .connectionClosed(reason: "\(error)")
+        }
+    }
+
+    func nextMessageId() -> String {
+        lastMessageNumber += 1
+        return "\(messageIdPrefix)-\(lastMessageNumber)"
+    }
+}

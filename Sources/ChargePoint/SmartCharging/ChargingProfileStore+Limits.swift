@@ -3,7 +3,9 @@ import OCPP16
 extension ChargingProfileStore {
     /// This operator's limit on `connectorId` at `instant` (nil: its profiles
     /// do not limit then). Connector 0 answers its ChargePointMaxProfile.
-    public func limit(at instant: OCPPDateTime, connector connectorId: Int, context: SmartChargingContext) -> ChargingLimit? {
+    public func limit(at instant: OCPPDateTime, connector connectorId: Int, context: SmartChargingContext)
+        -> ChargingLimit?
+    {
         ChargingLimit.lowest(among: [self], at: instant, connector: connectorId, context: context)
     }
 

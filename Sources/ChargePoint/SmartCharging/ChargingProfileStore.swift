@@ -12,8 +12,9 @@ public struct ChargingProfileStore: Codable, Sendable, Equatable {
     /// In installation order.
     public private(set) var installed: [InstalledChargingProfile]
 
-    public init(installed: [InstalledChargingProfile] = []) {
-        self.installed = installed
+    /// An empty store; a saved one comes back through `Decodable`.
+    public init() {
+        installed = []
     }
 
     /// Handles SetChargingProfile.req: installs the profile, replacing any
@@ -27,7 +28,8 @@ public struct ChargingProfileStore: Codable, Sendable, Equatable {
             return .rejected
         }
         installed.removeAll { Self.isReplaced($0, by: request) }
-        installed.append(InstalledChargingProfile(connectorId: request.connectorId, profile: request.csChargingProfiles))
+        installed.append(
+            InstalledChargingProfile(connectorId: request.connectorId, profile: request.csChargingProfiles))
         return .accepted
     }
 
@@ -71,7 +73,9 @@ public struct ChargingProfileStore: Codable, Sendable, Equatable {
     static func matches(_ entry: InstalledChargingProfile, _ request: ClearChargingProfileRequest) -> Bool {
         if let id = request.id, id != entry.profile.chargingProfileId { return false }
         if let connectorId = request.connectorId, connectorId != entry.connectorId { return false }
-        if let purpose = request.chargingProfilePurpose, purpose != entry.profile.chargingProfilePurpose { return false }
+        if let purpose = request.chargingProfilePurpose, purpose != entry.profile.chargingProfilePurpose {
+            return false
+        }
         if let stackLevel = request.stackLevel, stackLevel != entry.profile.stackLevel { return false }
         return true
     }

@@ -59,13 +59,14 @@ public struct CompositeSchedule: Sendable, Equatable {
 
         var periods: [Period] = []
         for instant in instants.sorted() {
-            let limit = ChargingLimit.lowest(among: stores, at: instant, now: lower, connector: connectorId, context: context)
+            let limit = ChargingLimit.lowest(
+                among: stores, at: instant, now: lower, connector: connectorId, context: context)
             // A change at a fraction of a second is reported from the next
             // whole second, when it is surely in force.
             let offset = Int((instant - lower + Milliseconds.perSecond - 1) / Milliseconds.perSecond)
             guard offset == 0 || offset < duration else { continue }
             if periods.last?.startOffset == offset { periods.removeLast() }
-            if periods.last?.limit == limit { continue }
+            if let last = periods.last, last.limit == limit { continue }
             periods.append(Period(startOffset: offset, limit: limit))
         }
         self.init(connectorId: connectorId, start: start, duration: duration, periods: periods)

@@ -1,0 +1,165 @@
+import NIOCore
+import NIOWebSocket
+
+/// Turns WebSocket frames into whole text messages and text messages into frames.
+///
+/// Inbound it reassembles fragments, answers pings, enforces the maximum message size
+/// (close 1009) and refuses binary data (close 1003), since OCPP-J is text only. Outbound it
+/// masks every frame, as RFC 6455 requires of clients, and turns a channel close into the
+/// close handshake: our close frame, then the server's, then TCP.
+final class WebSocketMessageHandler: ChannelDuplexHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = WebSocketFrame
+
+    private enum Closing {
+        case open
+        /// Our close frame is out; the channel closes when the server answers or time runs out.
+        case closeSent(EventLoopPromise<Void>?, Scheduled<Void>?)
+        case closed
+    }
+
+    private let maximumMessageSize: Int
+    private let closingTimeout: TimeAmount
+    private var fragments: ByteBuffer?
+    private var closing = Closing.open
+
+    init(maximumMessageSize: Int, closingTimeout: TimeAmount) {
+        self.maximumMessageSize = maximumMessageSize
+        self.closingTimeout = closingTimeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        // No extension was negotiated, and servers never mask (RFC 6455 section 5.1, 5.2).
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            return fail(.protocolError, .protocolViolation("reserved bits set in a frame"), context: context)
+        }
+        guard frame.maskKey == nil else {
+            return fail(.protocolError, .protocolViolation("masked frame from the server"), context: context)
+        }
+        switch frame.opcode {
+        case .text:
+            guard fragments == nil else {
+                return fail(.protocolError, .protocolViolation("new message before the last one's final fragment"), context: context)
+            }
+            receive(frame, into: frame.unmaskedData, context: context)
+        case .continuation:
+            guard var message = fragments else {
+                return fail(.protocolError, .protocolViolation("continuation frame without a message to continue"), context: context)
+            }
+            var data = frame.unmaskedData
+            fragments = nil
+            message.writeBuffer(&data)
+            receive(frame, into: message, context: context)
+        case .binary:
+            fail(.unacceptableData, .protocolViolation("binary frame received; OCPP-J uses text frames only"), context: context)
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+        case .connectionClose:
+            receiveClose(frame, context: context)
+        case .pong:
+            // Unsolicited, or the keepalive is off: nothing to do.
+            break
+        default:
+            fail(.protocolError, .protocolViolation("unknown opcode \(frame.opcode)"), context: context)
+        }
+    }
+
+    private func receive(_ frame: WebSocketFrame, into message: ByteBuffer, context: ChannelHandlerContext) {
+        guard message.readableBytes <= maximumMessageSize else {
+            fragments = nil
+            return fail(.messageTooLarge, .messageTooLarge(limit: maximumMessageSize), context: context)
+        }
+        if frame.fin {
+            context.fireChannelRead(wrapInboundOut(message))
+        } else {
+            fragments = message
+        }
+    }
+
+    private func receiveClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        var data = frame.unmaskedData
+        let code = data.readWebSocketErrorCode()
+        let reason = data.readString(length: data.readableBytes) ?? ""
+        switch closing {
+        case .open:
+            // The server began the handshake: echo its code, then close.
+            closing = .closed
+            context.fireErrorCaught(LinkError.closedByServer(code: code.map(Self.number), reason: reason))
+            var echo = context.channel.allocator.buffer(capacity: 2)
+            if let code { echo.write(webSocketErrorCode: code) }
+            let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
+            let loopBound = context.loopBound
+            context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+                loopBound.value.close(promise: nil)
+            }
+        case .closeSent(let promise, let timer):
+            closing = .closed
+            timer?.cancel()
+            context.close(promise: promise)
+        case .closed:
+            break
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .open = closing else {
+            promise?.fail(ChannelError.outputClosed)
+            return
+        }
+        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: unwrapOutboundIn(data))
+        context.write(wrapOutboundOut(frame), promise: promise)
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, case .open = closing, context.channel.isActive else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: .normalClosure)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+        let loopBound = context.loopBound
+        let timer = context.eventLoop.scheduleTask(in: closingTimeout) {
+            // The server never answered our close frame.
+            loopBound.value.close(promise: nil)
+        }
+        closing = .closeSent(promise, timer)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .closeSent(let promise, let timer) = closing {
+            timer?.cancel()
+            promise?.succeed(())
+        }
+        closing = .closed
+        context.fireChannelInactive()
+    }
+
+    /// Sends a close frame with `code`, reports `error` up the pipeline, then closes.
+    private func fail(_ code: WebSocketErrorCode, _ error: LinkError, context: ChannelHandlerContext) {
+        guard case .open = closing else { return }
+        closing = .closed
+        context.fireErrorCaught(error)
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: code)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+        let loopBound = context.loopBound
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    static func number(_ code: WebSocketErrorCode) -> Int {
+        var buffer = ByteBuffer()
+        buffer.write(webSocketErrorCode: code)
+        return Int(buffer.readInteger(as: UInt16.self) ?? 0)
+    }
+}
+
+@available(*, unavailable)
+extension WebSocketMessageHandler: Sendable {}

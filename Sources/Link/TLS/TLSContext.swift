@@ -1,0 +1,62 @@
+import COpenSSL
+
+/// One OpenSSL `SSL_CTX` per link: trust store, minimum version and client identity,
+/// loaded once so every reconnect reuses the parsed certificates.
+///
+/// `@unchecked Sendable`: the context is configured in `init` and only read afterwards
+/// (`SSL_new`), which OpenSSL allows from any thread.
+final class TLSContext: @unchecked Sendable {
+    let context: OpaquePointer
+
+    init(trustedCertificatesFile: String?, clientCertificateFile: String?, clientKeyFile: String?) throws(LinkError) {
+        guard let context = SSL_CTX_new(TLS_client_method()) else {
+            throw .invalidConfiguration("OpenSSL cannot create a TLS context: \(Self.drainErrors())")
+        }
+        // Until `self.context` is set, a throw must free the context here; once it is set,
+        // deinit does.
+        var built = false
+        defer { if !built { SSL_CTX_free(context) } }
+
+        guard shim_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) == 1 else {
+            throw .invalidConfiguration("OpenSSL refuses TLS 1.2 as minimum: \(Self.drainErrors())")
+        }
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+        if let file = trustedCertificatesFile {
+            guard SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
+                throw .invalidConfiguration("cannot load trusted certificates from \(file): \(Self.drainErrors())")
+            }
+        } else {
+            guard SSL_CTX_set_default_verify_paths(context) == 1 else {
+                throw .invalidConfiguration("cannot load the system certificate store: \(Self.drainErrors())")
+            }
+        }
+        if let certificate = clientCertificateFile, let key = clientKeyFile {
+            guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
+                throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
+            }
+            guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
+                throw .invalidConfiguration("cannot load client key \(key): \(Self.drainErrors())")
+            }
+            guard SSL_CTX_check_private_key(context) == 1 else {
+                throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")
+            }
+        }
+        built = true
+        self.context = context
+    }
+
+    deinit { SSL_CTX_free(context) }
+
+    /// Empties OpenSSL's per-thread error queue into one line of text.
+    static func drainErrors() -> String {
+        var reasons: [String] = []
+        while true {
+            let code = ERR_get_error()
+            if code == 0 { break }
+            var buffer = [CChar](repeating: 0, count: 256)
+            ERR_error_string_n(code, &buffer, buffer.count)
+            reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return reasons.isEmpty ? "no OpenSSL error recorded" : reasons.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,145 @@
+import ChargePoint
+import Configuration
+import Link
+import Logging
+import OCPP16
+import Store
+
+/// Applying an operator list: connect the added, disconnect the removed,
+/// never touch a running transaction.
+extension Operators {
+    static let listNamespace = "operators"
+
+    /// Starts with the pushed list if one is stored, else the configured one.
+    public func start(configured: [OperatorEntry]) async {
+        if let text = try? store?.get(namespace: Self.listNamespace, key: "pushed"),
+            let by = try? store?.get(namespace: Self.listNamespace, key: "pushedBy"),
+            case .success(let pushed) = OperatorListTransfer.decode(text, defaultChargePointId: settings.chargePointId)
+        {
+            source = .pushed(version: pushed.version, by: by)
+            await apply(pushed.operators)
+        } else {
+            source = .configuration
+            await apply(configured)
+        }
+    }
+
+    /// Validates, stores atomically and applies a list pushed by `operatorName`.
+    func acceptPushedList(_ text: String, from operatorName: String) -> Result<OperatorListTransfer.PushedList, ListRefusal> {
+        let decoded = OperatorListTransfer.decode(text, defaultChargePointId: settings.chargePointId)
+        guard case .success(let pushed) = decoded else { return decoded }
+        do {
+            try store?.set(
+                many: ["pushed": OperatorListTransfer.encode(pushed, includeSecrets: true), "pushedBy": operatorName],
+                namespace: Self.listNamespace)
+        } catch {
+            return .failure(ListRefusal(reasons: ["could not store the list: \(error)"]))
+        }
+        source = .pushed(version: pushed.version, by: operatorName)
+        return decoded
+    }
+
+    /// Makes `newEntries` the list in force.
+    public func apply(_ newEntries: [OperatorEntry]) async {
+        let wanted = Dictionary(newEntries.filter(\.enabled).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (name, session) in sessions where wanted[name] != session.entry {
+            logger.info("operator removed or changed: disconnecting", metadata: ["operator": "\(name)"])
+            await disconnect(name)
+            if wanted[name] == nil {
+                _ = try? queue.removeAll(operator: name)
+                ids.forgetAll(for: name)
+            }
+        }
+        entries = newEntries
+        for (name, entry) in wanted where sessions[name] == nil {
+            connect(entry)
+        }
+    }
+
+    func disconnect(_ name: String) async {
+        guard let session = sessions.removeValue(forKey: name) else { return }
+        session.posts.finish()
+        await session.link.shutdown()
+        await runs.removeValue(forKey: name)?.value
+    }
+
+    /// Waits until every connected operator's queue is empty, or `limit`
+    /// has passed: used on shutdown, so that what is stored anyway goes out now.
+    public func drain(within limit: Duration) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
+            var pending = 0
+            for session in sessions.values where await session.state.registered {
+                pending += (try? queue.count(operator: session.name)) ?? 0
+            }
+            if pending == 0 { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    public func shutdown() async {
+        for name in Array(sessions.keys) { await disconnect(name) }
+    }
+
+    func linkConfiguration(for entry: OperatorEntry) async -> LinkConfiguration {
+        let configuration = await chargePoint.configuration
+        return LinkConfiguration(
+            url: entry.url, chargePointId: entry.chargePointId,
+            securityProfile: SecurityProfile(rawValue: entry.securityProfile) ?? .unsecured,
+            authorizationKey: entry.password, allowsInsecureTransport: entry.allowInsecure,
+            trustedCertificatesFile: entry.caFile, clientCertificateFile: entry.clientCertificate,
+            clientKeyFile: entry.clientKey,
+            pingInterval: .seconds(configuration.integer("WebSocketPingInterval", for: entry.name)),
+            callTimeout: settings.callTimeout, reconnectBackoff: settings.reconnectBackoff,
+            transactionMessageAttempts: configuration.integer("TransactionMessageAttempts"),
+            transactionMessageRetryInterval: .seconds(configuration.integer("TransactionMessageRetryInterval")))
+    }
+
+    func connect(_ entry: OperatorEntry) {
+        let clock = clock
+        Task {
+            let configuration = await linkConfiguration(for: entry)
+            self.startLink(entry, configuration: configuration, now: { clock().millisecondsSince1970 })
+        }
+    }
+
+    func startLink(_ entry: OperatorEntry, configuration: LinkConfiguration, now: @escaping @Sendable () -> Int64) {
+        guard sessions[entry.name] == nil, entries.contains(where: { $0.name == entry.name && $0.enabled }) else { return }
+        var logger = logger
+        logger[metadataKey: "operator"] = "\(entry.name)"
+        let outbox = OperatorOutbox(queue: queue, operatorName: entry.name, ids: ids, now: now, logger: logger)
+        let name = entry.name
+        let link: Link
+        do {
+            link = try Link(
+                configuration: configuration, outbox: outbox, logger: logger,
+                onOpen: { [weak self] opening in try await self?.opened(name, opening) },
+                onCall: { [weak self] call in
+                    guard let self else { return await Link.notImplemented(call) }
+                    return await self.answer(call, from: name)
+                },
+                onOutboxOutcome: { [weak self] message, outcome in await self?.delivered(message, outcome, to: name) })
+        } catch {
+            logger.error("operator cannot be connected", metadata: ["error": "\(error)"])
+            return
+        }
+        let session = OperatorSession(entry: entry, link: link, outbox: outbox)
+        sessions[name] = session
+        runs[name] = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await link.run() }
+                group.addTask { await session.runPosts() }
+                group.addTask {
+                    for await state in await link.states() {
+                        if state != .open { await session.state.closed() }
+                        if state == .closed { break }
+                    }
+                }
+                await group.next()
+                session.posts.finish()
+                await link.shutdown()
+            }
+        }
+    }
+}

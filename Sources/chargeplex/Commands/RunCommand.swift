@@ -1,0 +1,57 @@
+import ArgumentParser
+import Configuration
+import Logging
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the agent: connect the board and every operator.",
+        discussion: """
+            Reads the configuration file, opens the board, restores what a power \
+            cut interrupted, connects to every enabled operator and serves until \
+            SIGTERM. On SIGTERM the relays open, running transactions stop with \
+            reason Reboot and their StopTransaction is stored before exit.
+            """)
+
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "/etc/chargeplex/chargeplex.toml"
+
+    func run() async throws {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(path: config)
+        } catch {
+            printError("chargeplex: configuration refused: \(error)")
+            throw ExitCode(2)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "chargeplex")
+        do {
+            let agent = try Agent(configuration: configuration, logger: logger)
+            try await agent.run()
+        } catch {
+            printError("chargeplex: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    var standardError = StandardError()
+    print(text, to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        // File descriptor 2 directly: the C `stderr` global is shared mutable state.
+        _ = string.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -1,0 +1,152 @@
+import Board
+import ChargePoint
+import Configuration
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+import OCPP16
+import Operators
+import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The running agent: the board, the charge point, the operators, the
+/// control socket, and the loops that feed them, started and stopped together.
+final class Agent: Sendable {
+    let configuration: AgentConfiguration
+    let board: any Board
+    let simulated: SimBoard?
+    let chargePoint: ChargePoint
+    let operators: Operators
+    let database: Database
+    let store: KeyValueStore
+    let logger: Logger
+    let socketPath: String
+
+    init(configuration: AgentConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let directory = configuration.stateDirectory
+        mkdir(directory, 0o750)
+        database = try Database(path: directory + "/chargeplex.db")
+        store = try KeyValueStore(database: database)
+        let queue = try MessageQueue(database: database)
+        socketPath = directory + "/control.sock"
+
+        switch configuration.board.kind {
+        case .sim:
+            let sim = SimBoard(connectorCount: configuration.board.connectors)
+            board = sim
+            simulated = sim
+        case .gpio:
+            throw AgentError("the GPIO board is not available in this build")
+        }
+
+        let settings = ConfigurationStore(
+            persistence: store, connectorCount: board.connectorCount,
+            initial: configuration.ocppSettings.map { (key: $0.key, value: $0.value) })
+        let localList = configuration.authorization.localList.compactMap { entry -> AuthorizationData? in
+            guard let idTag = IdToken(entry.idTag), let status = AuthorizationStatus(rawValue: entry.status.rawValue) else { return nil }
+            return AuthorizationData(
+                idTag: idTag,
+                idTagInfo: IdTagInfo(
+                    status: status, expiryDate: entry.expiryDate.flatMap { OCPPDateTime(rfc3339: $0) },
+                    parentIdTag: entry.parentIdTag.flatMap { IdToken($0) }))
+        }
+        let identity = ChargePoint.Identity(
+            vendor: configuration.chargePoint.vendor, model: configuration.chargePoint.model,
+            serialNumber: configuration.chargePoint.serialNumber,
+            firmwareVersion: configuration.chargePoint.firmwareVersion ?? ChargeplexVersion.string)
+        chargePoint = ChargePoint(
+            identity: identity, board: board, persistence: store, configuration: settings, localList: localList,
+            freeVend: configuration.authorization.freeVend ? IdToken(truncating: configuration.authorization.freeVendIdTag) : nil,
+            logger: logger)
+        operators = Operators(
+            chargePoint: chargePoint, queue: queue, store: store,
+            settings: Operators.Settings(chargePointId: configuration.chargePoint.id), clock: WallClock.now, logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops in order: relays open,
+    /// transactions end (reason Reboot) and are stored, links close.
+    func run() async throws {
+        let (stops, stop) = AsyncStream.makeStream(of: Int32.self)
+        let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { stop.yield(number) }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+
+        await chargePoint.attach(uplink: operators, requests: { request in
+            if case .restart = request { stop.yield(0) }
+        })
+        await chargePoint.loadState()
+        // The list first: what recovery stores must go to every operator's queue.
+        await operators.start(configured: configuration.operators)
+        await chargePoint.recover(energy: energyRegisters(), now: WallClock.now())
+        let control = try await ControlServer(path: socketPath, group: MultiThreadedEventLoopGroup.singleton) { [self] line in
+            await self.control(line)
+        }
+        SystemdNotify.send("READY=1")
+        logger.info("chargeplex running", metadata: ["connectors": "\(board.connectorCount)", "operators": "\(configuration.operators.count)"])
+
+        let events = Task { [self] in
+            for await event in board.events {
+                await chargePoint.handle(event, now: WallClock.now())
+                if case .energy(let connector, let wattHours) = event {
+                    try? store.set(namespace: "energy", key: String(connector), value: String(wattHours))
+                }
+            }
+        }
+        let ticks = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                simulated?.advance(seconds: 1)
+                let names = await operators.entries.filter(\.enabled).map(\.name)
+                await chargePoint.tick(now: WallClock.now(), audiences: names)
+                await operators.tick()
+            }
+        }
+
+        var received: Int32 = 0
+        for await number in stops {
+            received = number
+            break
+        }
+        SystemdNotify.send("STOPPING=1")
+        logger.info("stopping", metadata: ["signal": "\(received)"])
+        ticks.cancel()
+        for transaction in await chargePoint.transactions {
+            await chargePoint.stopTransaction(on: transaction.connector, reason: .reboot, idTag: nil, now: WallClock.now())
+        }
+        board.makeSafe()
+        await control.close()
+        // The stops are stored already; give the links a moment to deliver them now.
+        await operators.drain(within: .seconds(5))
+        await operators.shutdown()
+        events.cancel()
+        simulated?.finish()
+        database.close()
+    }
+
+    func energyRegisters() -> [Int: Int64] {
+        var registers: [Int: Int64] = [:]
+        for (key, value) in (try? store.all(namespace: "energy")) ?? [:] {
+            if let connector = Int(key), let wattHours = Int64(value) { registers[connector] = wattHours }
+        }
+        if let simulated {
+            for (connector, wattHours) in registers { simulated.setRegister(connector, wattHours) }
+        }
+        return registers
+    }
+}
+
+struct AgentError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

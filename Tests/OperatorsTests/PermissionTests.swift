@@ -1,0 +1,150 @@
+import Configuration
+import OCPP16
+import Testing
+
+@testable import Operators
+
+/// One test per row of the rule book's table "What each role may do".
+@Suite struct PermissionTests {
+    static let authority = PermissionContext(role: .billing, isAuthority: true)
+    static let dataControl = PermissionContext(role: .dataControl, isAuthority: false)
+    static let homeUnderBilling = PermissionContext(role: .home, isAuthority: false)
+
+    func refusal(_ request: any OCPPRequest, _ context: PermissionContext) -> (any OCPPMessage)? {
+        if case .refuse(let answer) = permission(for: request, in: context) { return answer }
+        return nil
+    }
+
+    @Test func remoteStartOnlyForTheAuthority() {
+        let request = RemoteStartTransactionRequest(connectorId: 1, idTag: "A")
+        #expect(permission(for: request, in: Self.authority).isAllowed)
+        #expect((refusal(request, Self.dataControl) as? RemoteStartTransactionResponse)?.status == .rejected)
+        #expect((refusal(request, Self.homeUnderBilling) as? RemoteStartTransactionResponse)?.status == .rejected)
+    }
+
+    @Test func remoteStopOnlyForTheTransactionsOwnAuthority() {
+        let request = RemoteStopTransactionRequest(transactionId: 5)
+        var owner = Self.dataControl
+        owner.ownsTransaction = true
+        #expect(permission(for: request, in: owner).isAllowed)
+        var newAuthority = Self.authority
+        newAuthority.ownsTransaction = false
+        #expect((refusal(request, newAuthority) as? RemoteStopTransactionResponse)?.status == .rejected)
+        #expect((refusal(request, Self.dataControl) as? RemoteStopTransactionResponse)?.status == .rejected)
+    }
+
+    @Test func reservationsOnlyForTheAuthority() {
+        let reserve = ReserveNowRequest(connectorId: 1, expiryDate: OCPPDateTime(millisecondsSince1970: 0), idTag: "A", reservationId: 1)
+        let cancel = CancelReservationRequest(reservationId: 1)
+        #expect(permission(for: reserve, in: Self.authority).isAllowed)
+        #expect(permission(for: cancel, in: Self.authority).isAllowed)
+        #expect((refusal(reserve, Self.dataControl) as? ReserveNowResponse)?.status == .rejected)
+        #expect((refusal(cancel, Self.dataControl) as? CancelReservationResponse)?.status == .rejected)
+    }
+
+    @Test func unlockFailsForOthersOnlyWhileATransactionRuns() {
+        let request = UnlockConnectorRequest(connectorId: 1)
+        var busy = Self.dataControl
+        busy.transactionOnConnector = true
+        #expect((refusal(request, busy) as? UnlockConnectorResponse)?.status == .unlockFailed)
+        #expect(permission(for: request, in: Self.dataControl).isAllowed)
+        var busyAuthority = Self.authority
+        busyAuthority.transactionOnConnector = true
+        #expect(permission(for: request, in: busyAuthority).isAllowed)
+    }
+
+    @Test func resetRejectedForOthersWhileAnyTransactionRuns() {
+        let request = ResetRequest(type: .hard)
+        var busy = Self.dataControl
+        busy.anyTransaction = true
+        #expect((refusal(request, busy) as? ResetResponse)?.status == .rejected)
+        #expect(permission(for: request, in: Self.dataControl).isAllowed)
+        var busyAuthority = Self.authority
+        busyAuthority.anyTransaction = true
+        #expect(permission(for: request, in: busyAuthority).isAllowed)
+    }
+
+    @Test func changeAvailabilityAndSmartChargingForEveryone() {
+        let requests: [any OCPPRequest] = [
+            ChangeAvailabilityRequest(connectorId: 1, type: .inoperative),
+            ClearChargingProfileRequest(), GetCompositeScheduleRequest(connectorId: 1, duration: 60),
+        ]
+        for request in requests {
+            #expect(permission(for: request, in: Self.dataControl).isAllowed)
+            #expect(permission(for: request, in: Self.authority).isAllowed)
+        }
+    }
+
+    @Test(arguments: [
+        "AuthorizeRemoteTxRequests", "LocalAuthorizeOffline", "LocalPreAuthorize", "AllowOfflineTxForUnknownId",
+        "AuthorizationCacheEnabled", "StopTransactionOnInvalidId", "MaxEnergyOnInvalidId", "LocalAuthListEnabled",
+        "ConnectionTimeOut",
+    ])
+    func authorizationKeysOnlyForTheAuthority(_ key: String) {
+        let request = ChangeConfigurationRequest(key: CiString50(truncating: key), value: "true")
+        #expect(permission(for: request, in: Self.authority).isAllowed)
+        #expect((refusal(request, Self.dataControl) as? ChangeConfigurationResponse)?.status == .rejected)
+    }
+
+    @Test func otherKeysAndPerConnectionKeysForEveryone() {
+        for key in ["HeartbeatInterval", "MeterValueSampleInterval", "MeterValuesSampledData", "LightIntensity"] {
+            let request = ChangeConfigurationRequest(key: CiString50(truncating: key), value: "10")
+            #expect(permission(for: request, in: Self.dataControl).isAllowed)
+        }
+    }
+
+    @Test func localListsCachesAndTriggersForEveryone() {
+        let requests: [any OCPPRequest] = [
+            SendLocalListRequest(listVersion: 1, updateType: .full), GetLocalListVersionRequest(), ClearCacheRequest(),
+            TriggerMessageRequest(requestedMessage: .statusNotification),
+        ]
+        for request in requests { #expect(permission(for: request, in: Self.dataControl).isAllowed) }
+    }
+
+    @Test func operatorListManagementOnlyForHome() {
+        let request = DataTransferRequest(vendorId: CiString255(truncating: OperatorListTransfer.vendorId), messageId: "SetOperators", data: "{}")
+        #expect(permission(for: request, in: PermissionContext(role: .home, isAuthority: true)).isAllowed)
+        #expect(permission(for: request, in: Self.homeUnderBilling).isAllowed)
+        #expect((refusal(request, Self.authority) as? DataTransferResponse)?.status == .rejected)
+        #expect((refusal(request, Self.dataControl) as? DataTransferResponse)?.status == .rejected)
+        let other = DataTransferRequest(vendorId: "com.example", messageId: "X")
+        #expect(permission(for: other, in: Self.dataControl).isAllowed)
+    }
+}
+
+@Suite struct AuthorityTests {
+    func entry(_ name: String, _ role: OperatorRole, enabled: Bool = true) -> OperatorEntry {
+        OperatorEntry(name: name, url: "ws://127.0.0.1:1/", chargePointId: "CP", role: role, allowInsecure: true, enabled: enabled)
+    }
+
+    @Test func billingIfSetElseHomeElseNobody() {
+        #expect(Operators.authority(of: [entry("h", .home), entry("b", .billing), entry("d", .dataControl)])?.name == "b")
+        #expect(Operators.authority(of: [entry("h", .home), entry("d", .dataControl)])?.name == "h")
+        #expect(Operators.authority(of: [entry("d", .dataControl)]) == nil)
+        #expect(Operators.authority(of: [entry("h", .home), entry("b", .billing, enabled: false)])?.name == "h")
+    }
+
+    @Test func pushedListsAreValidatedWhole() {
+        let twoBilling = #"{"version":2,"operators":[{"name":"a","url":"ws://x/","role":"billing","allowInsecure":true},{"name":"b","url":"ws://y/","role":"billing","allowInsecure":true}]}"#
+        guard case .failure(let refusal) = OperatorListTransfer.decode(twoBilling, defaultChargePointId: "CP") else {
+            Issue.record("two billing operators accepted")
+            return
+        }
+        #expect(refusal.description.contains("billing"))
+        let good = #"{"version":3,"operators":[{"name":"a","url":"ws://x/","role":"billing","allowInsecure":true}]}"#
+        guard case .success(let list) = OperatorListTransfer.decode(good, defaultChargePointId: "CP") else {
+            Issue.record("a valid list was refused")
+            return
+        }
+        #expect(list.version == 3)
+        #expect(list.operators.first?.chargePointId == "CP")
+        #expect(OperatorListTransfer.decode("[1]", defaultChargePointId: "CP").isFailure)
+    }
+}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
+}

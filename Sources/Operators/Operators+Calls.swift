@@ -41,6 +41,16 @@ extension Operators {
             }
         case let unlock as UnlockConnectorRequest:
             context.transactionOnConnector = transactions.contains { $0.connector == unlock.connectorId }
+        case let set as SetChargingProfileRequest:
+            // A TxProfile names the transaction by this operator's own id.
+            if let transactionId = set.csChargingProfiles.transactionId {
+                guard let ref = ids.ref(of: transactionId, for: entry.name) else {
+                    return SetChargingProfileResponse(status: .rejected)
+                }
+                var translated = set
+                translated.csChargingProfiles.transactionId = Int(ref)
+                forwarded = translated
+            }
         default:
             break
         }

@@ -99,3 +99,50 @@ import Testing
         #expect(harness.uplink.starts.first?.meterStart == 100)
     }
 }
+
+@Suite struct ChargingLimitTests {
+    static func profile(id: Int, limit: Double) -> SetChargingProfileRequest {
+        SetChargingProfileRequest(
+            connectorId: 0,
+            csChargingProfiles: ChargingProfile(
+                chargingProfileId: id, stackLevel: 0, chargingProfilePurpose: .txDefaultProfile, chargingProfileKind: .absolute,
+                chargingSchedule: ChargingSchedule(
+                    startSchedule: OCPPDateTime(millisecondsSince1970: 0), chargingRateUnit: .amperes,
+                    chargingSchedulePeriod: [ChargingSchedulePeriod(startPeriod: 0, limit: ChargingRate(limit))])))
+    }
+
+    @Test func theLowestLimitOfAllOperatorsReachesTheBoard() async {
+        let harness = await Harness()
+        harness.uplink.answer("CARD", .accepted)
+        #expect(await harness.respond(Self.profile(id: 1, limit: 16), from: "billing")?.status == .accepted)
+        #expect(await harness.respond(Self.profile(id: 1, limit: 6), from: "energy")?.status == .accepted)
+        await harness.plug()
+        await harness.swipe("CARD")
+        #expect(harness.board.connector(1)?.currentLimit == 6)
+        #expect(await harness.status() == .charging)
+    }
+
+    @Test func aLimitOfZeroSuspendsButNeverStops() async {
+        let harness = await Harness()
+        harness.uplink.answer("CARD", .accepted)
+        await harness.plug()
+        await harness.swipe("CARD")
+        #expect(await harness.respond(Self.profile(id: 2, limit: 0), from: "energy")?.status == .accepted)
+        #expect(await harness.status() == .suspendedEVSE)
+        #expect(harness.board.connector(1)?.relayClosed == false)
+        #expect(harness.uplink.stops.isEmpty)
+        #expect(await harness.respond(ClearChargingProfileRequest(id: 2), from: "energy")?.status == .accepted)
+        #expect(await harness.status() == .charging)
+        #expect(harness.board.connector(1)?.relayClosed == true)
+        #expect(harness.board.connector(1)?.currentLimit == 32)
+    }
+
+    @Test func eachOperatorSeesItsOwnCompositeSchedule() async {
+        let harness = await Harness()
+        _ = await harness.respond(Self.profile(id: 1, limit: 6), from: "energy")
+        let theirs = await harness.respond(GetCompositeScheduleRequest(connectorId: 1, duration: 600, chargingRateUnit: .amperes), from: "energy")
+        #expect(theirs?.chargingSchedule?.chargingSchedulePeriod.first?.limit == 6)
+        let ours = await harness.respond(GetCompositeScheduleRequest(connectorId: 1, duration: 600, chargingRateUnit: .amperes), from: "home")
+        #expect(ours?.chargingSchedule?.chargingSchedulePeriod.first?.limit != 6)
+    }
+}

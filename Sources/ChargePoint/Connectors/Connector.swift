@@ -40,6 +40,8 @@ struct Connector: Sendable {
     var wattHours: Int64 = 0
     /// The limit in force (nil: none). Zero suspends charging.
     var limitAmperes: Double?
+    /// The current limit last given to the board (nil: none given yet).
+    var reportedLimit: Double?
     var reported: (status: ChargePointStatus, error: ChargePointErrorCode)?
 
     init(number: Int) { self.number = number }

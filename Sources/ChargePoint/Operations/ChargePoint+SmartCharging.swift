@@ -1,31 +1,106 @@
 import OCPP16
 
 /// Charging profiles per operator, and the limit the board gets: the lowest
-/// of every operator's composite limit at this moment.
+/// of every operator's composite limit at this moment (operators.md). A
+/// limit of 0 suspends charging (SuspendedEVSE); it never ends a transaction.
 extension ChargePoint {
+    /// The charger's smart-charging settings and its running transactions,
+    /// each known by the charger's own number.
+    var smartChargingContext: SmartChargingContext {
+        let settings = SmartChargingConfiguration(
+            connectorCount: connectors.count,
+            allowedUnits: SmartChargingConfiguration.allowedUnits(
+                fromConfigurationValue: configuration.value("ChargingScheduleAllowedChargingRateUnit")) ?? [.amperes, .watts],
+            maxProfilesInstalled: configuration.integer("MaxChargingProfilesInstalled"),
+            maxPeriodsPerSchedule: configuration.integer("ChargingScheduleMaxPeriods"),
+            maxStackLevel: configuration.integer("ChargeProfileMaxStackLevel"),
+            voltage: voltage, defaultPhases: phases, ratedAmperes: maximumCurrent)
+        var transactions: [Int: ConnectorTransaction] = [:]
+        for connector in connectors {
+            if let transaction = connector.transaction {
+                transactions[connector.number] = ConnectorTransaction(transactionId: Int(transaction.ref), start: transaction.startedAt)
+            }
+        }
+        return SmartChargingContext(configuration: settings, transactions: transactions)
+    }
+
     func setChargingProfile(_ request: SetChargingProfileRequest, for operatorName: String, now: OCPPDateTime) -> ChargingProfileStatus {
-        .notSupported
+        var store = profiles[operatorName] ?? ChargingProfileStore()
+        let status = store.install(request, context: smartChargingContext)
+        if status == .accepted {
+            profiles[operatorName] = store
+            saveProfiles(for: operatorName)
+            applyLimits(now: now)
+        }
+        return status
     }
 
     func clearChargingProfile(_ request: ClearChargingProfileRequest, for operatorName: String, now: OCPPDateTime) -> ClearChargingProfileStatus {
-        .unknown
+        guard var store = profiles[operatorName] else { return .unknown }
+        let status = store.clear(request)
+        profiles[operatorName] = store
+        saveProfiles(for: operatorName)
+        applyLimits(now: now)
+        return status
     }
 
+    /// The requesting operator's own view: its profiles only.
     func compositeSchedule(_ request: GetCompositeScheduleRequest, for operatorName: String, now: OCPPDateTime) -> GetCompositeScheduleResponse {
-        GetCompositeScheduleResponse(status: .rejected)
+        (profiles[operatorName] ?? ChargingProfileStore()).compositeScheduleResponse(to: request, now: now, context: smartChargingContext)
     }
 
     func transactionEndedForProfiles(connector: Int) {
-        for name in profiles.keys { profiles[name]?.transactionEnded(connector: connector) }
+        for name in profiles.keys {
+            profiles[name]?.transactionEnded(connector: connector)
+            saveProfiles(for: name)
+        }
     }
 
-    /// Works out each connector's limit and hands changes to the board.
+    /// A TxProfile that came with RemoteStartTransaction, for the transaction just started.
+    func installPendingRemoteProfile(on connector: Int, ref: Int64, now: OCPPDateTime) {
+        guard let pending = pendingRemoteProfiles.removeValue(forKey: connector) else { return }
+        var profile = pending.profile
+        profile.transactionId = Int(ref)
+        let status = setChargingProfile(
+            SetChargingProfileRequest(connectorId: connector, csChargingProfiles: profile), for: pending.operatorName, now: now)
+        if status != .accepted {
+            logger.notice("the TxProfile of a remote start was refused", metadata: ["status": "\(status.rawValue)"])
+        }
+    }
+
+    /// Works out each connector's limit and hands changes to the board; a
+    /// limit of 0 opens the relay, a limit above 0 closes it again.
     func applyLimits(now: OCPPDateTime) {
-        for index in connectors.indices where connectors[index].transaction != nil {
-            let limit: Double? = nil
-            if connectors[index].limitAmperes != limit || connectors[index].limitAmperes == nil {
-                connectors[index].limitAmperes = limit
-                board.perform(.currentLimit(connector: index + 1, amperes: limit ?? maximumCurrent))
+        let context = smartChargingContext
+        for index in connectors.indices {
+            guard let transaction = connectors[index].transaction else { continue }
+            let number = connectors[index].number
+            let lowest = ChargingLimit.lowest(among: profiles.values, at: now, connector: number, context: context)
+            let amperes = lowest.map { min($0.amperes, maximumCurrent) }
+            guard amperes != connectors[index].limitAmperes || connectors[index].reportedLimit == nil else { continue }
+            let wasSuspended = connectors[index].limitAmperes == 0
+            connectors[index].limitAmperes = amperes
+            connectors[index].reportedLimit = amperes ?? maximumCurrent
+            board.perform(.currentLimit(connector: number, amperes: amperes ?? maximumCurrent))
+            if amperes == 0 {
+                connectors[index].relayCommanded = false
+                board.perform(.relay(connector: number, closed: false))
+            } else if wasSuspended, !transaction.deauthorized {
+                setRelay(number, closed: true)
+            }
+        }
+    }
+
+    func saveProfiles(for operatorName: String) {
+        guard let store = profiles[operatorName] else { return }
+        let text = String(decoding: PayloadCoding.encodedBytes(store), as: UTF8.self)
+        try? persistence?.set(namespace: "profiles", key: operatorName, value: text)
+    }
+
+    func loadProfiles() {
+        for (name, text) in (try? persistence?.all(namespace: "profiles")) ?? [:] {
+            if let json = try? JSONParser.parse(text), let store = try? PayloadCoding.decode(ChargingProfileStore.self, from: json) {
+                profiles[name] = store
             }
         }
     }

@@ -177,8 +177,10 @@ extension ChargePoint {
             timestamp: now)
         await uplink?.emit(.startTransaction(ref: transaction.ref, start))
         sampling.transactionStarted(transaction.ref, at: now)
-        applyLimits(now: now)
+        installPendingRemoteProfile(on: connector, ref: transaction.ref, now: now)
+        connectors[index].reportedLimit = nil
         setRelay(connector, closed: true)
+        applyLimits(now: now)
         board.perform(.indicate(connector: connector, .charging))
         logger.info("transaction started", metadata: ["ref": "\(transaction.ref)", "connector": "\(connector)"])
         await reportStatuses(now: now)
@@ -206,6 +208,7 @@ extension ChargePoint {
         connectors[index].transaction = nil
         connectors[index].finishing = connectors[index].plugged
         connectors[index].limitAmperes = nil
+        connectors[index].reportedLimit = nil
         sampling.transactionEnded(transaction.ref)
         transactionEndedForProfiles(connector: connector)
         if connectors[index].inoperativeScheduled {

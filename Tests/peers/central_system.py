@@ -42,11 +42,18 @@ the one that connected last):
                                        drop the TCP connection
     {"close":1000[,"reason":..]}       close handshake
     {"abort":true}                     drop the TCP connection without closing
+    {"verdict":"<idTag>","status":"Blocked"}  answer Authorize and StartTransaction for this
+                                       idTag with that status (default Accepted)
     {"stop":true}                      exit
 
 The process also exits when stdin closes or its parent process goes away, so a crashed
 or killed test leaves nothing behind.
 """
+
+import os
+
+# Taken before the slow imports below, so a test that dies while we start is still noticed.
+PARENT = os.getppid()
 
 import argparse
 import asyncio
@@ -55,7 +62,6 @@ import binascii
 import http
 import json
 import logging
-import os
 import ssl
 import sys
 import urllib.parse
@@ -88,6 +94,10 @@ class Script:
     def __init__(self):
         self.failures = {}
         self.ignores = {}
+        self.verdicts = {}
+
+    def verdict(self, id_tag):
+        return {"status": self.verdicts.get((id_tag or "").upper(), "Accepted")}
 
     def take(self, table, action):
         entry = table.get(action)
@@ -104,7 +114,7 @@ class CentralSystemSide(OcppChargePoint):
         super().__init__(charge_point_id, connection, response_timeout=30)
         self.options = options
         self.script = script
-        self.next_transaction_id = 1
+        self.next_transaction_id = options.transaction_id_base
 
     async def route_message(self, raw_msg):
         try:
@@ -177,15 +187,15 @@ class CentralSystemSide(OcppChargePoint):
         return ocpp.v16.call_result.StatusNotification()
 
     @on(Action.authorize, skip_schema_validation=True)
-    def on_authorize(self, **_):
-        return ocpp.v16.call_result.Authorize(id_tag_info={"status": "Accepted"})
+    def on_authorize(self, id_tag, **_):
+        return ocpp.v16.call_result.Authorize(id_tag_info=self.script.verdict(id_tag))
 
     @on(Action.start_transaction, skip_schema_validation=True)
-    def on_start_transaction(self, **_):
+    def on_start_transaction(self, id_tag, **_):
         transaction_id = self.next_transaction_id
         self.next_transaction_id += 1
         return ocpp.v16.call_result.StartTransaction(
-            transaction_id=transaction_id, id_tag_info={"status": "Accepted"})
+            transaction_id=transaction_id, id_tag_info=self.script.verdict(id_tag))
 
     @on(Action.stop_transaction, skip_schema_validation=True)
     def on_stop_transaction(self, **_):
@@ -265,6 +275,9 @@ class CentralSystem:
         if "ignore" in request:
             self.script.ignores[request["ignore"]] = {"times": request.get("times", 1)}
             return emit("done", command="ignore")
+        if "verdict" in request:
+            self.script.verdicts[request["verdict"].upper()] = request.get("status", "Accepted")
+            return emit("done", command="verdict")
         side = self.sides.get(request.get("to", self.latest))
         if side is None:
             return emit("error", message="no charge point connected")
@@ -342,11 +355,10 @@ class CentralSystem:
 async def watch_parent():
     """Exits once reparented: the test that started us is gone, even if a sibling process
     still holds our stdin open."""
-    parent = os.getppid()
     while True:
-        await asyncio.sleep(1)
-        if os.getppid() != parent:
+        if os.getppid() != PARENT:
             os._exit(0)
+        await asyncio.sleep(1)
 
 
 def main():
@@ -360,6 +372,8 @@ def main():
     parser.add_argument("--no-subprotocol", action="store_true", help="do not accept ocpp1.6")
     parser.add_argument("--boot-status", default="Accepted", choices=["Accepted", "Pending", "Rejected"])
     parser.add_argument("--heartbeat-interval", type=int, default=300)
+    parser.add_argument("--transaction-id-base", type=int, default=1,
+                        help="first transactionId handed out (tell several Central Systems apart)")
     parser.add_argument("--ping-interval", type=float, default=None, help="server pings, seconds")
     parser.add_argument("--max-size", type=int, default=1 << 20, help="largest incoming message")
     parser.add_argument("--verbose", action="store_true", help="library logs on stderr")

@@ -7,6 +7,7 @@
 /// Every suite by name, in the order they run.
 let suites: [(name: String, run: () async throws -> Void)] = [
     ("frames", FrameBenchmarks.run),
+    ("link", LinkBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -52,8 +52,10 @@ extension ChargePoint {
     }
 
     /// Emits whatever sampled or clock-aligned values are due for every
-    /// operator in `audiences`.
+    /// operator in `audiences`. Everything is sampled before anything is
+    /// sent, so that every operator gets the same reading for the same instant.
     func emitDueMeterValues(audiences: [String], now: OCPPDateTime) async {
+        var due: [OutgoingMessage] = []
         for audience in audiences {
             let name = audience.isEmpty ? nil : audience
             let interval = configuration.integer("MeterValueSampleInterval", for: name)
@@ -66,7 +68,7 @@ extension ChargePoint {
                 guard !values.isEmpty else { continue }
                 let request = MeterValuesRequest(
                     connectorId: connector.number, transactionId: 0, meterValue: [MeterValue(timestamp: now, sampledValue: values)])
-                await uplink?.emit(.meterValues(ref: transaction.ref, request, to: name))
+                due.append(.meterValues(ref: transaction.ref, request, to: name))
             }
             let aligned = configuration.integer("ClockAlignedDataInterval", for: name)
             if sampling.alignedDue(for: audience, interval: aligned, now: now) {
@@ -77,13 +79,14 @@ extension ChargePoint {
                     let request = MeterValuesRequest(
                         connectorId: connector.number, transactionId: connector.transaction == nil ? nil : 0,
                         meterValue: [MeterValue(timestamp: now, sampledValue: values)])
-                    await uplink?.emit(.meterValues(ref: connector.transaction?.ref, request, to: name))
+                    due.append(.meterValues(ref: connector.transaction?.ref, request, to: name))
                 }
             }
         }
         for connector in connectors {
             if let transaction = connector.transaction { sampling.lastEnergy[transaction.ref] = connector.wattHours }
         }
+        for message in due { await uplink?.emit(message) }
     }
 
     /// A MeterValues of every connector (or one) now: TriggerMessage.

@@ -42,7 +42,19 @@ final class Agent: Sendable {
             board = sim
             simulated = sim
         case .gpio:
-            throw AgentError("the GPIO board is not available in this build")
+            guard let path = configuration.board.pinMap else { throw AgentError("board.pinmap is required for a GPIO board") }
+            let pinMap = try PinMap.load(path: path)
+            let registers = Self.storedRegisters(store)
+            let boardLogger = logger
+            board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers) { level, text in
+                switch level {
+                case .debug: boardLogger.debug("\(text)")
+                case .info: boardLogger.info("\(text)")
+                case .warning: boardLogger.warning("\(text)")
+                case .error: boardLogger.error("\(text)")
+                }
+            }
+            simulated = nil
         }
 
         let settings = ConfigurationStore(
@@ -134,11 +146,17 @@ final class Agent: Sendable {
         database.close()
     }
 
-    func energyRegisters() -> [Int: Int64] {
+    static func storedRegisters(_ store: KeyValueStore) -> [Int: Int64] {
         var registers: [Int: Int64] = [:]
         for (key, value) in (try? store.all(namespace: "energy")) ?? [:] {
             if let connector = Int(key), let wattHours = Int64(value) { registers[connector] = wattHours }
         }
+        return registers
+    }
+
+    /// The energy registers as stored before the restart: a register never goes backwards.
+    func energyRegisters() -> [Int: Int64] {
+        let registers = Self.storedRegisters(store)
         if let simulated {
             for (connector, wattHours) in registers { simulated.setRegister(connector, wattHours) }
         }

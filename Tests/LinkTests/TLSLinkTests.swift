@@ -9,7 +9,7 @@ import Testing
     let pki: TestCertificates
 
     init() throws {
-        pki = try TestCertificates.make()
+        pki = try TestCertificates.shared.get()
     }
 
     func tlsConfiguration(url: String, profile: SecurityProfile = .tlsWithBasicAuthentication) -> LinkConfiguration {
@@ -27,7 +27,6 @@ import Testing
 
     @Test(arguments: ["localhost", "127.0.0.1"])
     func profileTwoOpensAndCarriesCalls(host: String) async throws {
-        defer { pki.remove() }
         let cs = try await CentralSystemPeer.start([
             "--tls-cert", pki.certificate("server"), "--tls-key", pki.key("server"), "--password", "0123456789abcdef",
         ])
@@ -56,7 +55,6 @@ import Testing
     }
 
     @Test func profileThreePresentsTheClientCertificate() async throws {
-        defer { pki.remove() }
         let cs = try await CentralSystemPeer.start([
             "--tls-cert", pki.certificate("server"), "--tls-key", pki.key("server"), "--tls-client-ca", pki.caFile,
         ])
@@ -82,7 +80,6 @@ import Testing
         ("unknownca", "unable to get local issuer certificate"),
     ])
     func refusesABadServerCertificateAndSaysWhy(certificate: String, reason expected: String) async throws {
-        defer { pki.remove() }
         let server = try await TLSServerPeer.start(certificate: pki.certificate(certificate), key: pki.key(certificate))
         defer { server.kill() }
         let link = try Link(configuration: tlsConfiguration(url: "wss://localhost:\(server.port)/ocpp"))
@@ -94,7 +91,6 @@ import Testing
     }
 
     @Test func sendsTheHostNameForSNI() async throws {
-        defer { pki.remove() }
         // Without SNI this server presents the wrong-host certificate; with "localhost" as
         // server name it presents the right one, and then answers our upgrade with a web page.
         let server = try await TLSServerPeer.start(
@@ -108,7 +104,6 @@ import Testing
     }
 
     @Test func systemStoreDoesNotTrustTheTestAuthority() async throws {
-        defer { pki.remove() }
         let server = try await TLSServerPeer.start(certificate: pki.certificate("server"), key: pki.key("server"))
         defer { server.kill() }
         var configuration = tlsConfiguration(url: "wss://localhost:\(server.port)/ocpp")
@@ -120,7 +115,6 @@ import Testing
     }
 
     @Test func missingCertificateFilesAreAConfigurationError() throws {
-        defer { pki.remove() }
         var configuration = tlsConfiguration(url: "wss://localhost:1/ocpp", profile: .tlsWithClientCertificate)
         configuration.clientKeyFile = pki.directory + "/absent.key"
         #expect(throws: LinkError.self) { try Link(configuration: configuration) }

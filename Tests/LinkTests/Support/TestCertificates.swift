@@ -9,6 +9,10 @@ struct TestCertificates: Sendable {
     func certificate(_ name: String) -> String { path("\(name).pem") }
     func key(_ name: String) -> String { path("\(name).key") }
 
+    /// One PKI for the whole run: made once, so the tests do not start
+    /// dozens of `openssl` processes at the same moment.
+    static let shared = Result { try make() }
+
     static func make() throws -> TestCertificates {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("chargeplex-link-pki-\(UUID().uuidString)").path

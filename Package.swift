@@ -95,7 +95,9 @@ let package = Package(
         .target(name: "CAllocCounter"),
         .executableTarget(
             name: "chargeplex-bench",
-            dependencies: ["OCPP16", "CAllocCounter", "Link"]),
+            dependencies: [
+                "OCPP16", "CAllocCounter", "Link", "ChargePoint", "Operators", "Board", "Configuration", "Store",
+            ]),
 
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),
         .testTarget(

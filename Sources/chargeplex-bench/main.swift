@@ -8,6 +8,9 @@
 let suites: [(name: String, run: () async throws -> Void)] = [
     ("frames", FrameBenchmarks.run),
     ("link", LinkBenchmarks.run),
+    ("swipe", ChargePointBenchmarks.run),
+    ("fanout", OperatorsBenchmarks.fanout),
+    ("memory", OperatorsBenchmarks.memory),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -163,24 +163,27 @@ extension ChargePoint {
 
     func startTransaction(on connector: Int, idTag: IdToken, parentIdTag: IdToken?, reservationId: Int?, now: OCPPDateTime) async {
         guard let index = index(of: connector), connectors[index].transaction == nil else { return }
-        lastRef = journal.nextRef(after: lastRef)
+        lastRef = max(lastRef, journal.lastRef()) + 1
         let authority = await uplink?.authorityName
         let transaction = Transaction(
             ref: lastRef, connector: connector, idTag: idTag, parentIdTag: parentIdTag,
             meterStart: connectors[index].wattHours, startedAt: now, reservationId: reservationId, authority: authority)
-        journal.save(transaction)
+        // The journal entry comes first: from then on a power cut cannot lose
+        // the session. The relay closes before the StartTransaction is queued
+        // for the operators, which takes a disk write per operator.
+        journal.save(transaction, isNew: true)
         connectors[index].transaction = transaction
         connectors[index].finishing = false
         if let reservationId { reservations.removeAll { $0.id == reservationId } }
-        let start = StartTransactionRequest(
-            connectorId: connector, idTag: idTag, meterStart: Int(transaction.meterStart), reservationId: reservationId,
-            timestamp: now)
-        await uplink?.emit(.startTransaction(ref: transaction.ref, start))
         sampling.transactionStarted(transaction.ref, at: now)
         installPendingRemoteProfile(on: connector, ref: transaction.ref, now: now)
         connectors[index].reportedLimit = nil
         setRelay(connector, closed: true)
         applyLimits(now: now)
+        let start = StartTransactionRequest(
+            connectorId: connector, idTag: idTag, meterStart: Int(transaction.meterStart), reservationId: reservationId,
+            timestamp: now)
+        await uplink?.emit(.startTransaction(ref: transaction.ref, start))
         board.perform(.indicate(connector: connector, .charging))
         logger.info("transaction started", metadata: ["ref": "\(transaction.ref)", "connector": "\(connector)"])
         await reportStatuses(now: now)

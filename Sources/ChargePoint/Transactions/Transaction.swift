@@ -42,11 +42,16 @@ public struct Transaction: Sendable, Codable, Equatable {
 struct TransactionJournal: Sendable {
     let persistence: KeyValueStore?
     static let namespace = "transactions"
-    static let counters = "counters"
 
-    func save(_ transaction: Transaction) {
+    /// The key under which the last transaction number is kept, next to
+    /// the open transactions so that both are written in one commit.
+    static let counterKey = "last"
+
+    func save(_ transaction: Transaction, isNew: Bool = false) {
         let text = String(decoding: PayloadCoding.encodedBytes(transaction), as: UTF8.self)
-        try? persistence?.set(namespace: Self.namespace, key: String(transaction.ref), value: text)
+        var values = [String(transaction.ref): text]
+        if isNew { values[Self.counterKey] = String(transaction.ref) }
+        try? persistence?.set(many: values, namespace: Self.namespace)
     }
 
     func remove(_ ref: Int64) {
@@ -55,17 +60,14 @@ struct TransactionJournal: Sendable {
 
     func open() -> [Transaction] {
         guard let all = try? persistence?.all(namespace: Self.namespace) else { return [] }
-        return all.values.compactMap { text in
+        return all.filter { $0.key != Self.counterKey }.values.compactMap { text in
             guard let json = try? JSONParser.parse(text) else { return nil }
             return try? PayloadCoding.decode(Transaction.self, from: json)
         }.sorted { $0.ref < $1.ref }
     }
 
-    /// The next transaction number; persisted before use so numbers are never reused.
-    func nextRef(after memory: Int64) -> Int64 {
-        let stored = (try? persistence?.get(namespace: Self.counters, key: "transactionRef")).flatMap { $0.flatMap { Int64($0) } } ?? 0
-        let next = max(stored, memory) + 1
-        try? persistence?.set(namespace: Self.counters, key: "transactionRef", value: String(next))
-        return next
+    /// The last transaction number ever used, so that numbers are never reused.
+    func lastRef() -> Int64 {
+        (try? persistence?.get(namespace: Self.namespace, key: Self.counterKey)).flatMap { $0.flatMap { Int64($0) } } ?? 0
     }
 }

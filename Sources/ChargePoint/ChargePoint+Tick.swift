@@ -17,6 +17,8 @@ extension ChargePoint {
             reservations.removeAll { $0.expiry <= now }
             saveReservations()
         }
+        for name in unsavedCaches { saveAuthState(for: name) }
+        unsavedCaches.removeAll()
         applyLimits(now: now)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
         await reportStatuses(now: now)

@@ -37,6 +37,8 @@ public actor ChargePoint {
     var reservations: [Reservation] = []
     var localLists: [String: LocalAuthList] = [:]
     var caches: [String: AuthorizationCache] = [:]
+    /// Operators whose cache changed since it was last stored.
+    var unsavedCaches: Set<String> = []
     /// The local list of the configuration file: used when nobody is the authority.
     let configuredList: LocalAuthList
     let freeVend: IdToken?

@@ -147,7 +147,9 @@ extension ChargePoint {
         if await uplink?.authorityOnline == true, let info = await uplink?.authorize(idTag) {
             if configuration.boolean("AuthorizationCacheEnabled") {
                 caches[authority, default: AuthorizationCache()].remember(idTag, info)
-                saveAuthState(for: authority)
+                // Written on the next tick: a cache entry is not worth a disk
+                // write between the card and the relay.
+                unsavedCaches.insert(authority)
             }
             return AuthorizationDecision(info: info, source: .authority)
         }

@@ -164,12 +164,7 @@ extension StringEnum {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        if let direct = encoder as? PayloadEncoder {
-            direct.writer.write(string: rawValue)
-            return
-        }
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
+        try encoder.encodeString(rawValue)
     }
 }
 

@@ -32,12 +32,7 @@ extension CiString {
     public var description: String { value }
 
     public init(from decoder: any Decoder) throws {
-        let text =
-            if let direct = decoder as? JSONValueDecoder, case .string(let value) = direct.value {
-                value
-            } else {
-                try decoder.singleValueContainer().decode(String.self)
-            }
+        let text = try decoder.decodeString()
         guard let checked = Self(text) else {
             throw DecodingError.dataCorrupted(
                 .init(
@@ -48,12 +43,7 @@ extension CiString {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        if let direct = encoder as? PayloadEncoder {
-            direct.writer.write(string: value)
-            return
-        }
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
+        try encoder.encodeString(value)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

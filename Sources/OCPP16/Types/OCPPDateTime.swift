@@ -22,12 +22,7 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public init(from decoder: any Decoder) throws {
-        let text =
-            if let direct = decoder as? JSONValueDecoder, case .string(let value) = direct.value {
-                value
-            } else {
-                try decoder.singleValueContainer().decode(String.self)
-            }
+        let text = try decoder.decodeString()
         guard let parsed = OCPPDateTime(rfc3339: text) else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time: \(text.prefix(40))"))

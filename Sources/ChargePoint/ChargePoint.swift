@@ -147,12 +147,27 @@ public actor ChargePoint {
             status: connector.status(reservation: reservation(for: connector.number)), timestamp: now)
     }
 
-    /// Sends a StatusNotification for every connector whose status changed.
+    /// Sends a StatusNotification for every connector whose status changed
+    /// and has stayed so for MinimumStatusDuration seconds (checked again on
+    /// every tick), so that a status that flickers is not reported.
     func reportStatuses(now: OCPPDateTime) async {
+        let minimum = Int64(configuration.integer("MinimumStatusDuration")) * 1000
         for index in connectors.indices {
             let status = connectors[index].status(reservation: reservation(for: connectors[index].number))
             let error = connectors[index].errorCode
-            if let reported = connectors[index].reported, reported.status == status, reported.error == error { continue }
+            if let reported = connectors[index].reported, reported.status == status, reported.error == error {
+                connectors[index].settling = nil
+                continue
+            }
+            if minimum > 0, connectors[index].reported != nil {
+                if let settling = connectors[index].settling, settling.status == status, settling.error == error {
+                    guard now.millisecondsSince1970 - settling.since.millisecondsSince1970 >= minimum else { continue }
+                } else {
+                    connectors[index].settling = (status, error, now)
+                    continue
+                }
+            }
+            connectors[index].settling = nil
             connectors[index].reported = (status, error)
             await uplink?.emit(.status(statusRequest(for: connectors[index], now: now), to: nil))
         }

@@ -127,3 +127,25 @@ import Testing
         #expect(await harness.status() == .unavailable)
     }
 }
+
+@Suite struct MinimumStatusDurationTests {
+    @Test func aStatusIsReportedOnlyOnceItHasBeenStable() async {
+        var harness = await Harness(settings: [("MinimumStatusDuration", "10")])
+        harness.uplink.clear()
+        await harness.plug()
+        await harness.advance(seconds: 5)
+        #expect(harness.uplink.statuses.isEmpty)
+        await harness.advance(seconds: 5)
+        #expect(harness.uplink.statuses.map(\.1) == [.preparing])
+    }
+
+    @Test func aFlickerIsNeverReported() async {
+        var harness = await Harness(settings: [("MinimumStatusDuration", "10")])
+        harness.uplink.clear()
+        await harness.plug()
+        await harness.advance(seconds: 3)
+        await harness.unplug()
+        await harness.advance(seconds: 20)
+        #expect(harness.uplink.statuses.isEmpty)
+    }
+}

@@ -100,3 +100,21 @@ def test_power_loss_recovery_after_sigkill(home):
     assert stop["payload"]["meterStop"] >= 0
     agent.terminate()
     assert home.invalid() == []
+
+
+def test_reset_during_a_transaction_stops_it_and_the_agent_comes_back(home):
+    agent = start_agent(home)
+    agent.sim("plug", 1)
+    agent.sim("swipe", 1, "RESET1")
+    home.wait_for_call("StartTransaction", idTag="RESET1")
+    assert home.send("Reset", {"type": "Hard"})["payload"] == {"status": "Accepted"}
+    stop = home.wait_for_call("StopTransaction", transactionId=1)
+    assert stop["payload"]["reason"] == "HardReset"
+    # The agent ends its process for the restart; the service manager starts it again.
+    assert agent.process.wait(timeout=30) == 0
+    mark = home.mark()
+    agent.start()
+    home.wait_for_call("BootNotification", after=mark)
+    assert home.calls("StopTransaction")[-1]["payload"]["transactionId"] == 1
+    agent.terminate()
+    assert home.invalid() == []

@@ -43,6 +43,8 @@ struct Connector: Sendable {
     /// The current limit last given to the board (nil: none given yet).
     var reportedLimit: Double?
     var reported: (status: ChargePointStatus, error: ChargePointErrorCode)?
+    /// A new status waiting out MinimumStatusDuration, and since when.
+    var settling: (status: ChargePointStatus, error: ChargePointErrorCode, since: OCPPDateTime)?
 
     init(number: Int) { self.number = number }
 

@@ -18,7 +18,6 @@ struct PendingStart: Sendable, Equatable {
     var parentIdTag: IdToken?
     var until: OCPPDateTime
     var reservationId: Int?
-    var requestedBy: String?
 }
 
 /// One connector's inputs; its OCPP status is derived from them, never set
@@ -27,7 +26,6 @@ struct Connector: Sendable {
     let number: Int
     var plugged = false
     var relayCommanded = false
-    var relayFeedback = false
     var evDrawing = true
     var faults: Set<BoardFault> = []
     var operative = true
@@ -55,8 +53,7 @@ struct Connector: Sendable {
 
     func status(reservation: Reservation?) -> ChargePointStatus {
         if !faults.isEmpty { return .faulted }
-        if let transaction {
-            _ = transaction
+        if transaction != nil {
             if !relayCommanded || limitAmperes == 0 { return .suspendedEVSE }
             if !evDrawing { return .suspendedEV }
             return .charging

@@ -20,7 +20,7 @@ extension ChargePoint {
         if let profile = request.chargingProfile {
             pendingRemoteProfiles[connector] = (profile, origin.operatorName ?? "")
         }
-        await beginSession(on: connector, idTag: request.idTag, parentIdTag: parent, requestedBy: origin.operatorName, now: now)
+        await beginSession(on: connector, idTag: request.idTag, parentIdTag: parent, now: now)
         return .accepted
     }
 }

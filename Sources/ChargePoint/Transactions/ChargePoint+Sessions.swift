@@ -30,9 +30,10 @@ extension ChargePoint {
                     connectors[index].finishing = false
                 }
             }
-        case .relayFeedback(let connector, let closed):
-            guard let index = index(of: connector) else { return }
-            connectors[index].relayFeedback = closed
+        case .relayFeedback:
+            // The board supervises its own feedback contact and reports a
+            // mismatch as a PowerSwitchFailure fault.
+            break
         case .energy(let connector, let wattHours):
             guard let index = index(of: connector) else { return }
             // The register never goes backwards, whatever a meter says.
@@ -67,23 +68,13 @@ extension ChargePoint {
     /// A card at the reader: stops the session it owns, or starts one.
     func presentCard(_ idTag: IdToken, at reader: Int?, now: OCPPDateTime) async {
         // A card that owns a running transaction stops it.
-        for connector in connectors where connector.transaction?.idTag == idTag {
-            if reader == nil || reader == connector.number {
-                await stopTransaction(on: connector.number, reason: .local, idTag: idTag, now: now)
-                board.perform(.indicate(connector: connector.number, .accepted))
-                return
-            }
-        }
+        if await stopSession(at: reader, by: idTag, now: now, where: { $0.idTag == idTag }) { return }
         let decision = await authorize(idTag, now: now)
         // Same parent (group) as the card that started it: may stop it too.
-        if decision.accepted, let parent = decision.info.parentIdTag {
-            for connector in connectors where connector.transaction?.parentIdTag == parent {
-                if reader == nil || reader == connector.number {
-                    await stopTransaction(on: connector.number, reason: .local, idTag: idTag, now: now)
-                    board.perform(.indicate(connector: connector.number, .accepted))
-                    return
-                }
-            }
+        if decision.accepted, let parent = decision.info.parentIdTag,
+            await stopSession(at: reader, by: idTag, now: now, where: { $0.parentIdTag == parent })
+        {
+            return
         }
         guard decision.accepted else {
             logger.info("card refused", metadata: ["status": "\(decision.info.status.rawValue)", "source": "\(decision.source.rawValue)"])
@@ -95,11 +86,22 @@ extension ChargePoint {
             return
         }
         board.perform(.indicate(connector: target, .accepted))
-        await beginSession(on: target, idTag: idTag, parentIdTag: decision.info.parentIdTag, requestedBy: nil, now: now)
+        await beginSession(on: target, idTag: idTag, parentIdTag: decision.info.parentIdTag, now: now)
+    }
+
+    /// Stops the first transaction at `reader` (any, for a shared reader)
+    /// that `matches`; whether there was one.
+    func stopSession(at reader: Int?, by idTag: IdToken, now: OCPPDateTime, where matches: (Transaction) -> Bool) async -> Bool {
+        guard let connector = connectors.first(where: { connector in
+            connector.transaction.map(matches) == true && (reader == nil || reader == connector.number)
+        }) else { return false }
+        await stopTransaction(on: connector.number, reason: .local, idTag: idTag, now: now)
+        board.perform(.indicate(connector: connector.number, .accepted))
+        return true
     }
 
     /// Starts at once if the cable is in, else waits ConnectionTimeOut for it.
-    func beginSession(on connector: Int, idTag: IdToken, parentIdTag: IdToken?, requestedBy: String?, now: OCPPDateTime) async {
+    func beginSession(on connector: Int, idTag: IdToken, parentIdTag: IdToken?, now: OCPPDateTime) async {
         guard let index = index(of: connector) else { return }
         let reservation = reservation(for: connector)
         let reservationId = reservation.flatMap { $0.idTag == idTag || ($0.parentIdTag != nil && $0.parentIdTag == parentIdTag) ? $0.id : nil }
@@ -108,8 +110,7 @@ extension ChargePoint {
         } else {
             let timeout = Int64(configuration.integer("ConnectionTimeOut"))
             connectors[index].pendingStart = PendingStart(
-                idTag: idTag, parentIdTag: parentIdTag, until: now.adding(seconds: timeout), reservationId: reservationId,
-                requestedBy: requestedBy)
+                idTag: idTag, parentIdTag: parentIdTag, until: now.adding(seconds: timeout), reservationId: reservationId)
         }
         await reportStatuses(now: now)
     }

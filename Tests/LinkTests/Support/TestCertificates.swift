@@ -36,10 +36,6 @@ struct TestCertificates: Sendable {
         return pki
     }
 
-    func remove() {
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
     private func path(_ name: String) -> String { "\(directory)/\(name)" }
 
     private func selfSigned(_ name: String, subject: String, extensions: String?) throws {

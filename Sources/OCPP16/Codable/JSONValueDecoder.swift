@@ -135,37 +135,6 @@ enum ScalarReader {
         if T.self == JSONValue.self { return value as! T }
         return try T(from: JSONValueDecoder(value: value, at: path))
     }
-
-    static func decodeEnum<E: StringEnum>(_ type: E.Type, _ value: JSONValue, _ path: FieldPath) throws -> E {
-        let text = try string(value, path)
-        guard let decoded = E(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: path.keys, debugDescription: "not an allowed value: \(text.prefix(60))"))
-        }
-        return decoded
-    }
-}
-
-/// The OCPP enumerations: read and written straight as their strings.
-public protocol StringEnum: RawRepresentable<String>, Codable, Sendable {}
-
-extension StringEnum {
-    public init(from decoder: any Decoder) throws {
-        if let direct = decoder as? JSONValueDecoder {
-            self = try ScalarReader.decodeEnum(Self.self, direct.value, FieldPath(owner: direct, key: nil))
-            return
-        }
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let decoded = Self(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an allowed value: \(text.prefix(60))"))
-        }
-        self = decoded
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try encoder.encodeString(rawValue)
-    }
 }
 
 struct JSONCodingKey: CodingKey {

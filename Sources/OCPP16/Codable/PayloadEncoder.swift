@@ -208,25 +208,3 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { encoder.writer.writeInteger(Int64(clamping: value)) }
     mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
 }
-
-extension Encoder {
-    /// Writes a value whose JSON form is a string: straight into the
-    /// payload when this is our own encoder, through a container otherwise.
-    func encodeString(_ text: String) throws {
-        if let direct = self as? PayloadEncoder {
-            direct.writer.write(string: text)
-            return
-        }
-        var container = singleValueContainer()
-        try container.encode(text)
-    }
-}
-
-extension Decoder {
-    /// Reads a value whose JSON form is a string, without a container when
-    /// this is our own decoder.
-    func decodeString() throws -> String {
-        if let direct = self as? JSONValueDecoder, case .string(let text) = direct.value { return text }
-        return try singleValueContainer().decode(String.self)
-    }
-}

@@ -29,6 +29,35 @@ public struct BootNotificationRequest: OCPPRequest {
     }
 }
 
+extension BootNotificationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        chargePointVendor = try object.required("chargePointVendor")
+        chargePointModel = try object.required("chargePointModel")
+        chargePointSerialNumber = try object.optional("chargePointSerialNumber")
+        chargeBoxSerialNumber = try object.optional("chargeBoxSerialNumber")
+        firmwareVersion = try object.optional("firmwareVersion")
+        iccid = try object.optional("iccid")
+        imsi = try object.optional("imsi")
+        meterType = try object.optional("meterType")
+        meterSerialNumber = try object.optional("meterSerialNumber")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("chargePointVendor", chargePointVendor)
+            object.member("chargePointModel", chargePointModel)
+            object.member("chargePointSerialNumber", chargePointSerialNumber)
+            object.member("chargeBoxSerialNumber", chargeBoxSerialNumber)
+            object.member("firmwareVersion", firmwareVersion)
+            object.member("iccid", iccid)
+            object.member("imsi", imsi)
+            object.member("meterType", meterType)
+            object.member("meterSerialNumber", meterSerialNumber)
+        }
+    }
+}
+
 public enum RegistrationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case pending = "Pending"
@@ -45,5 +74,22 @@ public struct BootNotificationResponse: OCPPMessage {
         self.status = status
         self.currentTime = currentTime
         self.interval = interval
+    }
+}
+
+extension BootNotificationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+        currentTime = try object.required("currentTime")
+        interval = try object.required("interval")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+            object.member("currentTime", currentTime)
+            object.member("interval", interval)
+        }
     }
 }

@@ -6,7 +6,33 @@ public struct CancelReservationRequest: OCPPRequest {
     public init(reservationId: Int) { self.reservationId = reservationId }
 }
 
+extension CancelReservationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        reservationId = try object.required("reservationId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("reservationId", reservationId)
+        }
+    }
+}
+
 public struct CancelReservationResponse: StatusResponse {
     public var status: AcceptanceStatus
     public init(status: AcceptanceStatus) { self.status = status }
+}
+
+extension CancelReservationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

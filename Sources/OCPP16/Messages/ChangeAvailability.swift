@@ -16,6 +16,21 @@ public struct ChangeAvailabilityRequest: OCPPRequest {
     }
 }
 
+extension ChangeAvailabilityRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        type = try object.required("type")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("type", type)
+        }
+    }
+}
+
 public enum AvailabilityStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
@@ -26,4 +41,17 @@ public enum AvailabilityStatus: String, StringEnum, CaseIterable {
 public struct ChangeAvailabilityResponse: StatusResponse {
     public var status: AvailabilityStatus
     public init(status: AvailabilityStatus) { self.status = status }
+}
+
+extension ChangeAvailabilityResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

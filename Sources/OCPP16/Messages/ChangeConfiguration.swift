@@ -10,6 +10,21 @@ public struct ChangeConfigurationRequest: OCPPRequest {
     }
 }
 
+extension ChangeConfigurationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        key = try object.required("key")
+        value = try object.required("value")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("key", key)
+            object.member("value", value)
+        }
+    }
+}
+
 public enum ConfigurationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
@@ -20,4 +35,17 @@ public enum ConfigurationStatus: String, StringEnum, CaseIterable {
 public struct ChangeConfigurationResponse: StatusResponse {
     public var status: ConfigurationStatus
     public init(status: ConfigurationStatus) { self.status = status }
+}
+
+extension ChangeConfigurationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

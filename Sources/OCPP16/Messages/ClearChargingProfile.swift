@@ -18,6 +18,25 @@ public struct ClearChargingProfileRequest: OCPPRequest {
     }
 }
 
+extension ClearChargingProfileRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        id = try object.optional("id")
+        connectorId = try object.optional("connectorId")
+        chargingProfilePurpose = try object.optional("chargingProfilePurpose")
+        stackLevel = try object.optional("stackLevel")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("id", id)
+            object.member("connectorId", connectorId)
+            object.member("chargingProfilePurpose", chargingProfilePurpose)
+            object.member("stackLevel", stackLevel)
+        }
+    }
+}
+
 public enum ClearChargingProfileStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case unknown = "Unknown"
@@ -26,4 +45,17 @@ public enum ClearChargingProfileStatus: String, StringEnum, CaseIterable {
 public struct ClearChargingProfileResponse: StatusResponse {
     public var status: ClearChargingProfileStatus
     public init(status: ClearChargingProfileStatus) { self.status = status }
+}
+
+extension ClearChargingProfileResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

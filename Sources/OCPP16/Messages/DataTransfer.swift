@@ -14,6 +14,23 @@ public struct DataTransferRequest: OCPPRequest {
     }
 }
 
+extension DataTransferRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        vendorId = try object.required("vendorId")
+        messageId = try object.optional("messageId")
+        data = try object.optional("data")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("vendorId", vendorId)
+            object.member("messageId", messageId)
+            object.member("data", data)
+        }
+    }
+}
+
 public enum DataTransferStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
@@ -28,5 +45,20 @@ public struct DataTransferResponse: OCPPMessage {
     public init(status: DataTransferStatus, data: String? = nil) {
         self.status = status
         self.data = data
+    }
+}
+
+extension DataTransferResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+        data = try object.optional("data")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+            object.member("data", data)
+        }
     }
 }

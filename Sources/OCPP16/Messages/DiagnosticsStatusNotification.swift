@@ -13,6 +13,29 @@ public struct DiagnosticsStatusNotificationRequest: OCPPRequest {
     public init(status: DiagnosticsStatus) { self.status = status }
 }
 
+extension DiagnosticsStatusNotificationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
+}
+
 public struct DiagnosticsStatusNotificationResponse: OCPPMessage {
     public init() {}
+}
+
+extension DiagnosticsStatusNotificationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
 }

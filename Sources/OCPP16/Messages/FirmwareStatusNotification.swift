@@ -16,6 +16,29 @@ public struct FirmwareStatusNotificationRequest: OCPPRequest {
     public init(status: FirmwareStatus) { self.status = status }
 }
 
+extension FirmwareStatusNotificationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
+}
+
 public struct FirmwareStatusNotificationResponse: OCPPMessage {
     public init() {}
+}
+
+extension FirmwareStatusNotificationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
 }

@@ -13,6 +13,23 @@ public struct GetCompositeScheduleRequest: OCPPRequest {
     }
 }
 
+extension GetCompositeScheduleRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        duration = try object.required("duration")
+        chargingRateUnit = try object.optional("chargingRateUnit")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("duration", duration)
+            object.member("chargingRateUnit", chargingRateUnit)
+        }
+    }
+}
+
 public struct GetCompositeScheduleResponse: OCPPMessage {
     public var status: AcceptanceStatus
     public var connectorId: Int?
@@ -27,5 +44,24 @@ public struct GetCompositeScheduleResponse: OCPPMessage {
         self.connectorId = connectorId
         self.scheduleStart = scheduleStart
         self.chargingSchedule = chargingSchedule
+    }
+}
+
+extension GetCompositeScheduleResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+        connectorId = try object.optional("connectorId")
+        scheduleStart = try object.optional("scheduleStart")
+        chargingSchedule = try object.optional("chargingSchedule")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+            object.member("connectorId", connectorId)
+            object.member("scheduleStart", scheduleStart)
+            object.member("chargingSchedule", chargingSchedule)
+        }
     }
 }

@@ -6,7 +6,20 @@ public struct GetConfigurationRequest: OCPPRequest {
     public init(key: [CiString50]? = nil) { self.key = key }
 }
 
-public struct KeyValue: Codable, Sendable, Equatable {
+extension GetConfigurationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        key = try object.optional("key")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("key", key)
+        }
+    }
+}
+
+public struct KeyValue: JSONCodable, Equatable {
     public var key: CiString50
     public var readonly: Bool
     public var value: CiString500?
@@ -18,6 +31,23 @@ public struct KeyValue: Codable, Sendable, Equatable {
     }
 }
 
+extension KeyValue {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        key = try object.required("key")
+        readonly = try object.required("readonly")
+        value = try object.optional("value")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("key", key)
+            object.member("readonly", readonly)
+            object.member("value", value)
+        }
+    }
+}
+
 public struct GetConfigurationResponse: OCPPMessage {
     public var configurationKey: [KeyValue]?
     public var unknownKey: [CiString50]?
@@ -25,5 +55,20 @@ public struct GetConfigurationResponse: OCPPMessage {
     public init(configurationKey: [KeyValue]? = nil, unknownKey: [CiString50]? = nil) {
         self.configurationKey = configurationKey
         self.unknownKey = unknownKey
+    }
+}
+
+extension GetConfigurationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        configurationKey = try object.optional("configurationKey")
+        unknownKey = try object.optional("unknownKey")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("configurationKey", configurationKey)
+            object.member("unknownKey", unknownKey)
+        }
     }
 }

@@ -20,8 +20,42 @@ public struct GetDiagnosticsRequest: OCPPRequest {
     }
 }
 
+extension GetDiagnosticsRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        location = try object.required("location")
+        retries = try object.optional("retries")
+        retryInterval = try object.optional("retryInterval")
+        startTime = try object.optional("startTime")
+        stopTime = try object.optional("stopTime")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("location", location)
+            object.member("retries", retries)
+            object.member("retryInterval", retryInterval)
+            object.member("startTime", startTime)
+            object.member("stopTime", stopTime)
+        }
+    }
+}
+
 public struct GetDiagnosticsResponse: OCPPMessage {
     /// Absent when there is nothing to upload.
     public var fileName: CiString255?
     public init(fileName: CiString255? = nil) { self.fileName = fileName }
+}
+
+extension GetDiagnosticsResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        fileName = try object.optional("fileName")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("fileName", fileName)
+        }
+    }
 }

@@ -5,8 +5,31 @@ public struct GetLocalListVersionRequest: OCPPRequest {
     public init() {}
 }
 
+extension GetLocalListVersionRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
+}
+
 public struct GetLocalListVersionResponse: OCPPMessage {
     /// 0: the list is empty; -1: local lists are not supported.
     public var listVersion: Int
     public init(listVersion: Int) { self.listVersion = listVersion }
+}
+
+extension GetLocalListVersionResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        listVersion = try object.required("listVersion")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("listVersion", listVersion)
+        }
+    }
 }

@@ -5,7 +5,30 @@ public struct HeartbeatRequest: OCPPRequest {
     public init() {}
 }
 
+extension HeartbeatRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
+}
+
 public struct HeartbeatResponse: OCPPMessage {
     public var currentTime: OCPPDateTime
     public init(currentTime: OCPPDateTime) { self.currentTime = currentTime }
+}
+
+extension HeartbeatResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        currentTime = try object.required("currentTime")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("currentTime", currentTime)
+        }
+    }
 }

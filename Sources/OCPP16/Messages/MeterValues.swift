@@ -13,6 +13,33 @@ public struct MeterValuesRequest: OCPPRequest {
     }
 }
 
+extension MeterValuesRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        transactionId = try object.optional("transactionId")
+        meterValue = try object.required("meterValue")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("transactionId", transactionId)
+            object.member("meterValue", meterValue)
+        }
+    }
+}
+
 public struct MeterValuesResponse: OCPPMessage {
     public init() {}
+}
+
+extension MeterValuesResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
 }

@@ -14,7 +14,37 @@ public struct RemoteStartTransactionRequest: OCPPRequest {
     }
 }
 
+extension RemoteStartTransactionRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.optional("connectorId")
+        idTag = try object.required("idTag")
+        chargingProfile = try object.optional("chargingProfile")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("idTag", idTag)
+            object.member("chargingProfile", chargingProfile)
+        }
+    }
+}
+
 public struct RemoteStartTransactionResponse: StatusResponse {
     public var status: AcceptanceStatus
     public init(status: AcceptanceStatus) { self.status = status }
+}
+
+extension RemoteStartTransactionResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

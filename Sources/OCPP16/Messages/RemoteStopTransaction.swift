@@ -6,7 +6,33 @@ public struct RemoteStopTransactionRequest: OCPPRequest {
     public init(transactionId: Int) { self.transactionId = transactionId }
 }
 
+extension RemoteStopTransactionRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        transactionId = try object.required("transactionId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("transactionId", transactionId)
+        }
+    }
+}
+
 public struct RemoteStopTransactionResponse: StatusResponse {
     public var status: AcceptanceStatus
     public init(status: AcceptanceStatus) { self.status = status }
+}
+
+extension RemoteStopTransactionResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

@@ -19,6 +19,27 @@ public struct ReserveNowRequest: OCPPRequest {
     }
 }
 
+extension ReserveNowRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        expiryDate = try object.required("expiryDate")
+        idTag = try object.required("idTag")
+        parentIdTag = try object.optional("parentIdTag")
+        reservationId = try object.required("reservationId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("expiryDate", expiryDate)
+            object.member("idTag", idTag)
+            object.member("parentIdTag", parentIdTag)
+            object.member("reservationId", reservationId)
+        }
+    }
+}
+
 public enum ReservationStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case faulted = "Faulted"
@@ -30,4 +51,17 @@ public enum ReservationStatus: String, StringEnum, CaseIterable {
 public struct ReserveNowResponse: StatusResponse {
     public var status: ReservationStatus
     public init(status: ReservationStatus) { self.status = status }
+}
+
+extension ReserveNowResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

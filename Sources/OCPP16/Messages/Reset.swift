@@ -11,7 +11,33 @@ public struct ResetRequest: OCPPRequest {
     public init(type: ResetType) { self.type = type }
 }
 
+extension ResetRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        type = try object.required("type")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("type", type)
+        }
+    }
+}
+
 public struct ResetResponse: StatusResponse {
     public var status: AcceptanceStatus
     public init(status: AcceptanceStatus) { self.status = status }
+}
+
+extension ResetResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

@@ -5,13 +5,28 @@ public enum UpdateType: String, StringEnum, CaseIterable {
 
 /// An entry of the local authorization list; without `idTagInfo` in a
 /// differential update it removes the idTag.
-public struct AuthorizationData: Codable, Sendable, Equatable {
+public struct AuthorizationData: JSONCodable, Equatable {
     public var idTag: IdToken
     public var idTagInfo: IdTagInfo?
 
     public init(idTag: IdToken, idTagInfo: IdTagInfo? = nil) {
         self.idTag = idTag
         self.idTagInfo = idTagInfo
+    }
+}
+
+extension AuthorizationData {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        idTag = try object.required("idTag")
+        idTagInfo = try object.optional("idTagInfo")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("idTag", idTag)
+            object.member("idTagInfo", idTagInfo)
+        }
     }
 }
 
@@ -30,6 +45,23 @@ public struct SendLocalListRequest: OCPPRequest {
     }
 }
 
+extension SendLocalListRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        listVersion = try object.required("listVersion")
+        localAuthorizationList = try object.optional("localAuthorizationList")
+        updateType = try object.required("updateType")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("listVersion", listVersion)
+            object.member("localAuthorizationList", localAuthorizationList)
+            object.member("updateType", updateType)
+        }
+    }
+}
+
 public enum UpdateStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case failed = "Failed"
@@ -40,4 +72,17 @@ public enum UpdateStatus: String, StringEnum, CaseIterable {
 public struct SendLocalListResponse: StatusResponse {
     public var status: UpdateStatus
     public init(status: UpdateStatus) { self.status = status }
+}
+
+extension SendLocalListResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

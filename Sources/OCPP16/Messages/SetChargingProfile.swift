@@ -12,6 +12,21 @@ public struct SetChargingProfileRequest: OCPPRequest {
     }
 }
 
+extension SetChargingProfileRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        csChargingProfiles = try object.required("csChargingProfiles")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("csChargingProfiles", csChargingProfiles)
+        }
+    }
+}
+
 public enum ChargingProfileStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
@@ -21,4 +36,17 @@ public enum ChargingProfileStatus: String, StringEnum, CaseIterable {
 public struct SetChargingProfileResponse: StatusResponse {
     public var status: ChargingProfileStatus
     public init(status: ChargingProfileStatus) { self.status = status }
+}
+
+extension SetChargingProfileResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

@@ -18,6 +18,27 @@ public struct StartTransactionRequest: OCPPRequest {
     }
 }
 
+extension StartTransactionRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        idTag = try object.required("idTag")
+        meterStart = try object.required("meterStart")
+        reservationId = try object.optional("reservationId")
+        timestamp = try object.required("timestamp")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("idTag", idTag)
+            object.member("meterStart", meterStart)
+            object.member("reservationId", reservationId)
+            object.member("timestamp", timestamp)
+        }
+    }
+}
+
 public struct StartTransactionResponse: OCPPMessage {
     public var idTagInfo: IdTagInfo
     public var transactionId: Int
@@ -25,5 +46,20 @@ public struct StartTransactionResponse: OCPPMessage {
     public init(idTagInfo: IdTagInfo, transactionId: Int) {
         self.idTagInfo = idTagInfo
         self.transactionId = transactionId
+    }
+}
+
+extension StartTransactionResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        idTagInfo = try object.required("idTagInfo")
+        transactionId = try object.required("transactionId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("idTagInfo", idTagInfo)
+            object.member("transactionId", transactionId)
+        }
     }
 }

@@ -24,6 +24,41 @@ public struct StatusNotificationRequest: OCPPRequest {
     }
 }
 
+extension StatusNotificationRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+        errorCode = try object.required("errorCode")
+        info = try object.optional("info")
+        status = try object.required("status")
+        timestamp = try object.optional("timestamp")
+        vendorId = try object.optional("vendorId")
+        vendorErrorCode = try object.optional("vendorErrorCode")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+            object.member("errorCode", errorCode)
+            object.member("info", info)
+            object.member("status", status)
+            object.member("timestamp", timestamp)
+            object.member("vendorId", vendorId)
+            object.member("vendorErrorCode", vendorErrorCode)
+        }
+    }
+}
+
 public struct StatusNotificationResponse: OCPPMessage {
     public init() {}
+}
+
+extension StatusNotificationResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
 }

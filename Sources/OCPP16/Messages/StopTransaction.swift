@@ -37,7 +37,43 @@ public struct StopTransactionRequest: OCPPRequest {
     }
 }
 
+extension StopTransactionRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        idTag = try object.optional("idTag")
+        meterStop = try object.required("meterStop")
+        timestamp = try object.required("timestamp")
+        transactionId = try object.required("transactionId")
+        reason = try object.optional("reason")
+        transactionData = try object.optional("transactionData")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("idTag", idTag)
+            object.member("meterStop", meterStop)
+            object.member("timestamp", timestamp)
+            object.member("transactionId", transactionId)
+            object.member("reason", reason)
+            object.member("transactionData", transactionData)
+        }
+    }
+}
+
 public struct StopTransactionResponse: OCPPMessage {
     public var idTagInfo: IdTagInfo?
     public init(idTagInfo: IdTagInfo? = nil) { self.idTagInfo = idTagInfo }
+}
+
+extension StopTransactionResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        idTagInfo = try object.optional("idTagInfo")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("idTagInfo", idTagInfo)
+        }
+    }
 }

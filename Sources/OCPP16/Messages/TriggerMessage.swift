@@ -20,6 +20,21 @@ public struct TriggerMessageRequest: OCPPRequest {
     }
 }
 
+extension TriggerMessageRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        requestedMessage = try object.required("requestedMessage")
+        connectorId = try object.optional("connectorId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("requestedMessage", requestedMessage)
+            object.member("connectorId", connectorId)
+        }
+    }
+}
+
 public enum TriggerMessageStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"
     case rejected = "Rejected"
@@ -29,4 +44,17 @@ public enum TriggerMessageStatus: String, StringEnum, CaseIterable {
 public struct TriggerMessageResponse: StatusResponse {
     public var status: TriggerMessageStatus
     public init(status: TriggerMessageStatus) { self.status = status }
+}
+
+extension TriggerMessageResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

@@ -6,6 +6,19 @@ public struct UnlockConnectorRequest: OCPPRequest {
     public init(connectorId: Int) { self.connectorId = connectorId }
 }
 
+extension UnlockConnectorRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        connectorId = try object.required("connectorId")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("connectorId", connectorId)
+        }
+    }
+}
+
 public enum UnlockStatus: String, StringEnum, CaseIterable {
     case unlocked = "Unlocked"
     case unlockFailed = "UnlockFailed"
@@ -15,4 +28,17 @@ public enum UnlockStatus: String, StringEnum, CaseIterable {
 public struct UnlockConnectorResponse: StatusResponse {
     public var status: UnlockStatus
     public init(status: UnlockStatus) { self.status = status }
+}
+
+extension UnlockConnectorResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+        }
+    }
 }

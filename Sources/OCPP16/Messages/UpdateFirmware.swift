@@ -15,6 +15,35 @@ public struct UpdateFirmwareRequest: OCPPRequest {
     }
 }
 
+extension UpdateFirmwareRequest {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        location = try object.required("location")
+        retries = try object.optional("retries")
+        retrieveDate = try object.required("retrieveDate")
+        retryInterval = try object.optional("retryInterval")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("location", location)
+            object.member("retries", retries)
+            object.member("retrieveDate", retrieveDate)
+            object.member("retryInterval", retryInterval)
+        }
+    }
+}
+
 public struct UpdateFirmwareResponse: OCPPMessage {
     public init() {}
+}
+
+extension UpdateFirmwareResponse {
+    public init(json: JSONValue) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
 }

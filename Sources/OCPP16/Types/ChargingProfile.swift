@@ -21,7 +21,7 @@ public enum ChargingRateUnit: String, StringEnum, CaseIterable {
 }
 
 /// From `startPeriod` seconds after the schedule's start, at most `limit`.
-public struct ChargingSchedulePeriod: Codable, Sendable, Equatable {
+public struct ChargingSchedulePeriod: JSONCodable, Equatable {
     public var startPeriod: Int
     public var limit: ChargingRate
     public var numberPhases: Int?
@@ -33,7 +33,24 @@ public struct ChargingSchedulePeriod: Codable, Sendable, Equatable {
     }
 }
 
-public struct ChargingSchedule: Codable, Sendable, Equatable {
+extension ChargingSchedulePeriod {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        startPeriod = try object.required("startPeriod")
+        limit = try object.required("limit")
+        numberPhases = try object.optional("numberPhases")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("startPeriod", startPeriod)
+            object.member("limit", limit)
+            object.member("numberPhases", numberPhases)
+        }
+    }
+}
+
+public struct ChargingSchedule: JSONCodable, Equatable {
     public var duration: Int?
     public var startSchedule: OCPPDateTime?
     public var chargingRateUnit: ChargingRateUnit
@@ -52,7 +69,28 @@ public struct ChargingSchedule: Codable, Sendable, Equatable {
     }
 }
 
-public struct ChargingProfile: Codable, Sendable, Equatable {
+extension ChargingSchedule {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        duration = try object.optional("duration")
+        startSchedule = try object.optional("startSchedule")
+        chargingRateUnit = try object.required("chargingRateUnit")
+        chargingSchedulePeriod = try object.required("chargingSchedulePeriod")
+        minChargingRate = try object.optional("minChargingRate")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("duration", duration)
+            object.member("startSchedule", startSchedule)
+            object.member("chargingRateUnit", chargingRateUnit)
+            object.member("chargingSchedulePeriod", chargingSchedulePeriod)
+            object.member("minChargingRate", minChargingRate)
+        }
+    }
+}
+
+public struct ChargingProfile: JSONCodable, Equatable {
     public var chargingProfileId: Int
     public var transactionId: Int?
     public var stackLevel: Int
@@ -78,5 +116,34 @@ public struct ChargingProfile: Codable, Sendable, Equatable {
         self.validFrom = validFrom
         self.validTo = validTo
         self.chargingSchedule = chargingSchedule
+    }
+}
+
+extension ChargingProfile {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        chargingProfileId = try object.required("chargingProfileId")
+        transactionId = try object.optional("transactionId")
+        stackLevel = try object.required("stackLevel")
+        chargingProfilePurpose = try object.required("chargingProfilePurpose")
+        chargingProfileKind = try object.required("chargingProfileKind")
+        recurrencyKind = try object.optional("recurrencyKind")
+        validFrom = try object.optional("validFrom")
+        validTo = try object.optional("validTo")
+        chargingSchedule = try object.required("chargingSchedule")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("chargingProfileId", chargingProfileId)
+            object.member("transactionId", transactionId)
+            object.member("stackLevel", stackLevel)
+            object.member("chargingProfilePurpose", chargingProfilePurpose)
+            object.member("chargingProfileKind", chargingProfileKind)
+            object.member("recurrencyKind", recurrencyKind)
+            object.member("validFrom", validFrom)
+            object.member("validTo", validTo)
+            object.member("chargingSchedule", chargingSchedule)
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// A charging rate (A or W) with at most one decimal, as the schemas'
 /// `multipleOf: 0.1` demands. Held in tenths so that 6.3 stays 6.3.
-public struct ChargingRate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible,
+public struct ChargingRate: JSONCodable, Hashable, Comparable, CustomStringConvertible,
     ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral
 {
     public var tenths: Int
@@ -23,22 +23,20 @@ public struct ChargingRate: Codable, Sendable, Hashable, Comparable, CustomStrin
         tenths % 10 == 0 ? "\(tenths / 10)" : "\(value)"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let number = try decoder.singleValueContainer().decode(Double.self)
+    public init(json: JSONValue) throws(PayloadError) {
+        let number = try Double(json: json)
         let scaled = number * 10
         guard abs(scaled) < 1e15, abs(scaled - scaled.rounded()) < 1e-6 else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "\(number) is not a multiple of 0.1"))
+            throw .invalid("\(number) is not a multiple of 0.1")
         }
         tenths = Int(scaled.rounded())
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
+    public func write(to writer: inout JSONWriter) {
         if tenths % 10 == 0 {
-            try container.encode(tenths / 10)
+            writer.writeInteger(Int64(tenths / 10))
         } else {
-            try container.encode(value)
+            writer.writeDouble(value)
         }
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Comparison ignores ASCII case (idTags "04a2b3" and "04A2B3" are one card);
 /// the original spelling is kept for the wire.
-public protocol CiString: Codable, Sendable, Hashable, CustomStringConvertible,
+public protocol CiString: JSONCodable, Hashable, CustomStringConvertible,
     ExpressibleByStringLiteral, Comparable
 {
     static var maximumLength: Int { get }
@@ -31,19 +31,14 @@ extension CiString {
 
     public var description: String { value }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.decodeString()
-        guard let checked = Self(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(
-                    codingPath: decoder.codingPath,
-                    debugDescription: "longer than \(Self.maximumLength) characters"))
-        }
+    public init(json: JSONValue) throws(PayloadError) {
+        guard case .string(let text) = json else { throw .mismatch("a string", json) }
+        guard let checked = Self(text) else { throw .invalid("longer than \(Self.maximumLength) characters") }
         self = checked
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        try encoder.encodeString(value)
+    public func write(to writer: inout JSONWriter) {
+        writer.write(string: value)
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {

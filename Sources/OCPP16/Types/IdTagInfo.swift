@@ -8,7 +8,7 @@ public enum AuthorizationStatus: String, StringEnum, CaseIterable {
 }
 
 /// What a Central System or a local list says about an idTag.
-public struct IdTagInfo: Codable, Sendable, Equatable {
+public struct IdTagInfo: JSONCodable, Equatable {
     public var status: AuthorizationStatus
     public var expiryDate: OCPPDateTime?
     public var parentIdTag: IdToken?
@@ -19,4 +19,21 @@ public struct IdTagInfo: Codable, Sendable, Equatable {
         self.parentIdTag = parentIdTag
     }
 
+}
+
+extension IdTagInfo {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        status = try object.required("status")
+        expiryDate = try object.optional("expiryDate")
+        parentIdTag = try object.optional("parentIdTag")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("status", status)
+            object.member("expiryDate", expiryDate)
+            object.member("parentIdTag", parentIdTag)
+        }
+    }
 }

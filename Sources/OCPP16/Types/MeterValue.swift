@@ -86,7 +86,7 @@ public enum UnitOfMeasure: String, StringEnum, CaseIterable {
 }
 
 /// One measured value. `value` is a string on the wire, also for numbers.
-public struct SampledValue: Codable, Sendable, Equatable {
+public struct SampledValue: JSONCodable, Equatable {
     public var value: String
     public var context: ReadingContext?
     public var format: ValueFormat?
@@ -109,13 +109,53 @@ public struct SampledValue: Codable, Sendable, Equatable {
     }
 }
 
+extension SampledValue {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        value = try object.required("value")
+        context = try object.optional("context")
+        format = try object.optional("format")
+        measurand = try object.optional("measurand")
+        phase = try object.optional("phase")
+        location = try object.optional("location")
+        unit = try object.optional("unit")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("value", value)
+            object.member("context", context)
+            object.member("format", format)
+            object.member("measurand", measurand)
+            object.member("phase", phase)
+            object.member("location", location)
+            object.member("unit", unit)
+        }
+    }
+}
+
 /// The values sampled at one instant.
-public struct MeterValue: Codable, Sendable, Equatable {
+public struct MeterValue: JSONCodable, Equatable {
     public var timestamp: OCPPDateTime
     public var sampledValue: [SampledValue]
 
     public init(timestamp: OCPPDateTime, sampledValue: [SampledValue]) {
         self.timestamp = timestamp
         self.sampledValue = sampledValue
+    }
+}
+
+extension MeterValue {
+    public init(json: JSONValue) throws(PayloadError) {
+        let object = try JSONObjectReader(json)
+        timestamp = try object.required("timestamp")
+        sampledValue = try object.required("sampledValue")
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in
+            object.member("timestamp", timestamp)
+            object.member("sampledValue", sampledValue)
+        }
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Held as milliseconds since 1970-01-01T00:00:00Z. Reads offsets and any
 /// number of fractional digits; writes UTC with milliseconds and `Z`.
-public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConvertible {
     public var millisecondsSince1970: Int64
 
     public init(millisecondsSince1970: Int64) {
@@ -21,24 +21,18 @@ public struct OCPPDateTime: Sendable, Hashable, Comparable, Codable, CustomStrin
         OCPPDateTime(millisecondsSince1970: millisecondsSince1970 + seconds * 1000)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.decodeString()
+    public init(json: JSONValue) throws(PayloadError) {
+        guard case .string(let text) = json else { throw .mismatch("a string", json) }
         guard let parsed = OCPPDateTime(rfc3339: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time: \(text.prefix(40))"))
+            throw .invalid("not an RFC 3339 date-time: \(text.prefix(40))")
         }
         self = parsed
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        if let direct = encoder as? PayloadEncoder {
-            direct.writer.bytes.append(UInt8(ascii: "\""))
-            write(to: &direct.writer.bytes)
-            direct.writer.bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
+    public func write(to writer: inout JSONWriter) {
+        writer.bytes.append(UInt8(ascii: "\""))
+        write(to: &writer.bytes)
+        writer.bytes.append(UInt8(ascii: "\""))
     }
 
     /// Parses `2026-11-25T13:16:25Z`, `2026-11-25T14:16:25.123456+01:00` and

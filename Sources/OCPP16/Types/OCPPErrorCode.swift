@@ -101,6 +101,11 @@ public enum PayloadCoding {
         }
     }
 
+    /// Reads a payload type straight from its JSON value.
+    public static func decode<T: JSONCodable>(_ type: T.Type, from value: JSONValue) throws(PayloadError) -> T {
+        try T(json: value)
+    }
+
     /// The value as a JSON document.
     public static func encode<T: Encodable>(_ value: T) -> JSONValue {
         (try? JSONParser.parse(encodedBytes(value))) ?? .object(JSONObject())
@@ -112,6 +117,16 @@ public enum PayloadCoding {
         var writer = JSONWriter()
         append(value, to: &writer)
         return writer.bytes
+    }
+
+    public static func encodedBytes<T: JSONCodable>(_ value: T) -> [UInt8] {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return writer.bytes
+    }
+
+    public static func append<T: JSONCodable>(_ value: T, to writer: inout JSONWriter) {
+        value.write(to: &writer)
     }
 
     /// Appends the value's JSON text to `writer`.

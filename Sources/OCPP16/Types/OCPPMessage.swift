@@ -1,5 +1,5 @@
 /// A request or confirmation payload of OCPP 1.6.
-public protocol OCPPMessage: Codable, Sendable, Equatable {}
+public protocol OCPPMessage: JSONCodable, Equatable {}
 
 /// A request payload, tied to its action and to the confirmation it expects.
 public protocol OCPPRequest: OCPPMessage {
@@ -9,7 +9,7 @@ public protocol OCPPRequest: OCPPMessage {
 
 /// The confirmations of OCPP 1.6 that carry only a status.
 public protocol StatusResponse: OCPPMessage {
-    associatedtype Status: RawRepresentable<String> & Codable & Sendable & Equatable
+    associatedtype Status: StringEnum & Equatable
     var status: Status { get }
     init(status: Status)
 }

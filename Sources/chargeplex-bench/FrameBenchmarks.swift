@@ -56,7 +56,11 @@ enum FrameBenchmarks {
 
     static func run() async throws {
         let seconds = 1.0
-        let frames = frames
+        var frames = frames
+        if let only = getenv("CHARGEPLEX_BENCH_ONLY").map({ String(cString: $0) }) {
+            // For profiling one frame at a time.
+            frames = frames.filter { $0.name.hasPrefix(only) }
+        }
         var ours: [String: Double] = [:]
         print("Chargeplex (decode + validate + encode):")
         for frame in frames {

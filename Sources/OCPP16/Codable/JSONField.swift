@@ -10,8 +10,15 @@
 /// the way out (`meterValue[0].sampledValue[2].unit`), so a frame that is
 /// fine pays nothing for paths.
 public protocol JSONField {
-    init(json: JSONValue) throws(PayloadError)
+    init(json: JSONView) throws(PayloadError)
     func write(to writer: inout JSONWriter)
+}
+
+extension JSONField {
+    /// Reads a value built in memory rather than read from the wire.
+    public init(json value: JSONValue) throws(PayloadError) {
+        try self.init(json: JSONDocument(value).root)
+    }
 }
 
 /// A payload type: a `JSONField` that also offers `Codable`, built on the
@@ -22,7 +29,7 @@ extension JSONCodable {
     public init(from decoder: any Decoder) throws {
         let json = try JSONValue(from: decoder)
         do {
-            try self.init(json: json)
+            try self.init(json: JSONDocument(json).root)
         } catch {
             throw error.prefixed(path: PayloadError.path(decoder.codingPath))
         }
@@ -42,7 +49,7 @@ extension JSONCodable {
 // MARK: - Errors
 
 extension PayloadError {
-    static func mismatch(_ expected: String, _ found: JSONValue) -> PayloadError {
+    static func mismatch(_ expected: String, _ found: JSONView) -> PayloadError {
         PayloadError(code: .typeConstraintViolation, field: "", reason: "expected \(expected), found \(found.typeName)")
     }
 
@@ -75,33 +82,32 @@ extension PayloadError {
 /// The members of one JSON object, read by name. Extra members are ignored
 /// (vendors add them); a member present as null counts as absent.
 struct JSONObjectReader {
-    let object: JSONObject
+    let object: JSONView
 
-    init(_ json: JSONValue) throws(PayloadError) {
-        guard case .object(let object) = json else { throw .mismatch("an object", json) }
-        self.object = object
+    init(_ json: JSONView) throws(PayloadError) {
+        guard json.token.kind == .object else { throw .mismatch("an object", json) }
+        object = json
     }
 
     /// A member that must be there.
-    func required<T: JSONField>(_ key: String) throws(PayloadError) -> T {
-        guard let value = object[key] else {
-            throw PayloadError(code: .occurenceConstraintViolation, field: key, reason: "required field is missing")
+    func required<T: JSONField>(_ key: StaticString) throws(PayloadError) -> T {
+        guard let value = object.member(key) else {
+            throw PayloadError(code: .occurenceConstraintViolation, field: "\(key)", reason: "required field is missing")
         }
         do {
             return try T(json: value)
         } catch {
-            throw error.prefixed(key: key)
+            throw error.prefixed(key: "\(key)")
         }
     }
 
     /// A member that may be left out.
-    func optional<T: JSONField>(_ key: String) throws(PayloadError) -> T? {
-        guard let value = object[key] else { return nil }
-        if case .null = value { return nil }
+    func optional<T: JSONField>(_ key: StaticString) throws(PayloadError) -> T? {
+        guard let value = object.member(key), !value.isNull else { return nil }
         do {
             return try T(json: value)
         } catch {
-            throw error.prefixed(key: key)
+            throw error.prefixed(key: "\(key)")
         }
     }
 }
@@ -144,8 +150,8 @@ extension JSONWriter {
 // MARK: - Scalars and arrays
 
 extension String: JSONField {
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .string(let text) = json else { throw .mismatch("a string", json) }
+    public init(json: JSONView) throws(PayloadError) {
+        guard let text = json.stringValue else { throw .mismatch("a string", json) }
         self = text
     }
 
@@ -153,21 +159,26 @@ extension String: JSONField {
 }
 
 extension Bool: JSONField {
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .bool(let flag) = json else { throw .mismatch("a boolean", json) }
-        self = flag
+    public init(json: JSONView) throws(PayloadError) {
+        switch json.token.kind {
+        case .true: self = true
+        case .false: self = false
+        default: throw .mismatch("a boolean", json)
+        }
     }
 
     public func write(to writer: inout JSONWriter) { writer.append(self ? "true" : "false") }
 }
 
 extension Int: JSONField {
-    public init(json: JSONValue) throws(PayloadError) {
-        switch json {
-        case .integer(let number):
-            guard let narrow = Int(exactly: number) else { throw .invalid("integer \(number) out of range") }
+    public init(json: JSONView) throws(PayloadError) {
+        let token = json.token
+        switch token.kind {
+        case .integer:
+            guard let narrow = Int(exactly: token.payload) else { throw .invalid("integer \(token.payload) out of range") }
             self = narrow
-        case .double(let number):
+        case .double:
+            let number = Double(bitPattern: UInt64(bitPattern: token.payload))
             // 5.0 is an integer written loosely; 5.5 is not an integer at all.
             guard number == number.rounded(.towardZero) else { throw .mismatch("an integer", json) }
             guard let exact = Int(exactly: number) else { throw .invalid("integer out of range") }
@@ -181,10 +192,12 @@ extension Int: JSONField {
 }
 
 extension Double: JSONField {
-    public init(json: JSONValue) throws(PayloadError) {
-        switch json {
-        case .integer(let number): self = Double(number)
-        case .double(let number):
+    public init(json: JSONView) throws(PayloadError) {
+        let token = json.token
+        switch token.kind {
+        case .integer: self = Double(token.payload)
+        case .double:
+            let number = Double(bitPattern: UInt64(bitPattern: token.payload))
             guard number.isFinite else { throw .invalid("number out of range") }
             self = number
         default: throw .mismatch("a number", json)
@@ -195,23 +208,28 @@ extension Double: JSONField {
 }
 
 extension JSONValue: JSONField {
-    public init(json: JSONValue) throws(PayloadError) { self = json }
+    public init(json: JSONView) throws(PayloadError) { self = json.value }
 
     public func write(to writer: inout JSONWriter) { writer.write(self) }
 }
 
 extension Array: JSONField where Element: JSONField {
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .array(let elements) = json else { throw .mismatch("an array", json) }
-        self = []
-        reserveCapacity(elements.count)
-        for index in elements.indices {
+    public init(json: JSONView) throws(PayloadError) {
+        let token = json.token
+        guard token.kind == .array else { throw .mismatch("an array", json) }
+        var elements: [Element] = []
+        elements.reserveCapacity(Int(token.count))
+        var child = json.index + 1
+        for index in 0..<Int(token.count) {
+            let element = JSONView(document: json.document, index: child)
             do {
-                append(try Element(json: elements[index]))
+                elements.append(try Element(json: element))
             } catch {
                 throw error.prefixed(index: index)
             }
+            child = element.end
         }
+        self = elements
     }
 
     public func write(to writer: inout JSONWriter) {
@@ -228,8 +246,8 @@ extension Array: JSONField where Element: JSONField {
 public protocol StringEnum: RawRepresentable<String>, JSONCodable {}
 
 extension StringEnum {
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .string(let text) = json else { throw .mismatch("a string", json) }
+    public init(json: JSONView) throws(PayloadError) {
+        guard let text = json.stringValue else { throw .mismatch("a string", json) }
         guard let value = Self(rawValue: text) else { throw .invalid("not an allowed value: \(text.prefix(60))") }
         self = value
     }

@@ -21,24 +21,63 @@ public enum Frame: Sendable, Equatable {
 public struct Call: Sendable, Equatable {
     public var messageId: String
     public var action: String
-    public var payload: JSONObject
+    var body: PayloadBody
+
+    public var payload: JSONObject {
+        get { body.object }
+        set { body = .tree(newValue) }
+    }
 
     public init(messageId: String, action: String, payload: JSONObject) {
+        self.init(messageId: messageId, action: action, body: .tree(payload))
+    }
+
+    init(messageId: String, action: String, body: PayloadBody) {
         self.messageId = messageId
         self.action = action
-        self.payload = payload
+        self.body = body
     }
 
     /// A call carrying a typed request.
     public init<R: OCPPRequest>(messageId: String, request: R) {
-        self.messageId = messageId
-        self.action = R.action.rawValue
-        self.payload = PayloadCoding.encode(request).objectValue ?? JSONObject()
+        self.init(messageId: messageId, action: R.action.rawValue, body: PayloadBody(request))
     }
 
     /// Reads the payload as the given request type.
     public func decode<R: OCPPRequest>(_ type: R.Type) throws(PayloadError) -> R {
-        try PayloadCoding.decode(type, from: .object(payload))
+        try body.decode(type)
+    }
+
+    public static func == (lhs: Call, rhs: Call) -> Bool {
+        lhs.messageId == rhs.messageId && lhs.action == rhs.action && lhs.payload == rhs.payload
+    }
+}
+
+/// A payload as it arrived, read into tokens only, or as built in memory.
+/// Typed readers work on the tokens directly; the tree is built on demand.
+enum PayloadBody: Sendable {
+    case parsed(JSONView)
+    case tree(JSONObject)
+
+    init<M: JSONField>(_ message: M) {
+        var writer = JSONWriter()
+        message.write(to: &writer)
+        // Our own writer's output always reads back.
+        self = .parsed(try! JSONDocument(parsing: writer.bytes, maximumDepth: .max).root)
+    }
+
+    var object: JSONObject {
+        switch self {
+        case .parsed(let view): view.value.objectValue ?? JSONObject()
+        case .tree(let object): object
+        }
+    }
+
+    func decode<M: JSONField>(_ type: M.Type) throws(PayloadError) -> M {
+        switch self {
+        case .parsed(let view): try M(json: view)
+        case .tree(let object): try M(json: JSONValue.object(object))
+        }
     }
 }
 
@@ -46,20 +85,32 @@ public struct Call: Sendable, Equatable {
 /// is known only to whoever sent the call.
 public struct CallResult: Sendable, Equatable {
     public var messageId: String
-    public var payload: JSONObject
+    var body: PayloadBody
+
+    public var payload: JSONObject {
+        get { body.object }
+        set { body = .tree(newValue) }
+    }
 
     public init(messageId: String, payload: JSONObject) {
+        self.init(messageId: messageId, body: .tree(payload))
+    }
+
+    init(messageId: String, body: PayloadBody) {
         self.messageId = messageId
-        self.payload = payload
+        self.body = body
     }
 
     public init<M: OCPPMessage>(messageId: String, response: M) {
-        self.messageId = messageId
-        self.payload = PayloadCoding.encode(response).objectValue ?? JSONObject()
+        self.init(messageId: messageId, body: PayloadBody(response))
     }
 
     public func decode<M: OCPPMessage>(_ type: M.Type) throws(PayloadError) -> M {
-        try PayloadCoding.decode(type, from: .object(payload))
+        try body.decode(type)
+    }
+
+    public static func == (lhs: CallResult, rhs: CallResult) -> Bool {
+        lhs.messageId == rhs.messageId && lhs.payload == rhs.payload
     }
 }
 

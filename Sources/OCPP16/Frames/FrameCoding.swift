@@ -24,30 +24,34 @@ public struct FrameError: Error, Sendable, Equatable, CustomStringConvertible {
 extension Frame {
     /// Reads one OCPP-J frame from the text of a WebSocket message.
     public static func parse(_ bytes: [UInt8]) throws(FrameError) -> Frame {
-        let document: JSONValue
+        let document: JSONDocument
         do {
-            document = try JSONParser.parse(bytes)
+            document = try JSONDocument(parsing: bytes)
         } catch {
             throw FrameError(messageId: nil, code: .formationViolation, reason: error.description)
         }
-        return try parse(document)
+        return try parse(document.root)
     }
 
     public static func parse(_ text: String) throws(FrameError) -> Frame {
         try parse(Array(text.utf8))
     }
 
-    static func parse(_ document: JSONValue) throws(FrameError) -> Frame {
-        guard case .array(let elements) = document else {
+    static func parse(_ document: JSONView) throws(FrameError) -> Frame {
+        guard document.token.kind == .array else {
             throw FrameError(messageId: nil, code: .formationViolation, reason: "a frame is a JSON array, found \(document.typeName)")
         }
-        guard elements.count >= 2, case .string(let messageId) = elements[1] else {
+        let elements = FrameElements(array: document)
+        guard elements.count >= 2, let messageId = elements[1].stringValue else {
             throw FrameError(messageId: nil, code: .formationViolation, reason: "frame has no readable message id")
         }
-        guard case .integer(let typeId) = elements[0] else {
+        guard elements[0].token.kind == .integer else {
             throw FrameError(messageId: messageId, code: .formationViolation, reason: "message type id is not an integer")
         }
-        guard !messageId.isEmpty, messageId.unicodeScalars.count <= maximumMessageIdLength else {
+        let typeId = elements[0].token.payload
+        guard !messageId.isEmpty,
+            messageId.utf8.count <= maximumMessageIdLength || messageId.unicodeScalars.count <= maximumMessageIdLength
+        else {
             // Too long to be echoed safely: answering it could feed a loop.
             throw FrameError(messageId: nil, code: .formationViolation, reason: "message id is empty or longer than 36 characters")
         }
@@ -59,26 +63,26 @@ extension Frame {
             guard elements.count == 4 else {
                 throw FrameError(messageId: messageId, code: .formationViolation, reason: "CALL has \(elements.count) elements, expected 4")
             }
-            guard case .string(let action) = elements[2] else {
+            guard let action = elements[2].stringValue else {
                 throw FrameError(messageId: messageId, code: .formationViolation, reason: "action is not a string")
             }
-            guard case .object(let payload) = elements[3] else {
+            guard elements[3].token.kind == .object else {
                 throw FrameError(messageId: messageId, code: .formationViolation, reason: "payload is not a JSON object")
             }
-            return .call(Call(messageId: messageId, action: action, payload: payload))
+            return .call(Call(messageId: messageId, action: action, body: .parsed(elements[3])))
         case 3:
             // Errors in answers are never answered: they are reported to the caller.
-            guard elements.count == 3, case .object(let payload) = elements[2] else {
+            guard elements.count == 3, elements[2].token.kind == .object else {
                 throw FrameError(messageId: nil, code: .formationViolation, reason: "CALLRESULT is not [3, id, {payload}]")
             }
-            return .callResult(CallResult(messageId: messageId, payload: payload))
+            return .callResult(CallResult(messageId: messageId, body: .parsed(elements[2])))
         case 4:
-            guard elements.count >= 4, case .string(let codeText) = elements[2] else {
+            guard elements.count >= 4, let codeText = elements[2].stringValue else {
                 throw FrameError(messageId: nil, code: .formationViolation, reason: "CALLERROR is not [4, id, code, description, {details}]")
             }
             let code = OCPPErrorCode(rawValue: codeText) ?? (codeText == "FormatViolation" ? .formationViolation : .genericError)
             let description = elements[3].stringValue ?? ""
-            let details = elements.count > 4 ? elements[4].objectValue ?? JSONObject() : JSONObject()
+            let details = elements.count > 4 ? elements[4].value.objectValue ?? JSONObject() : JSONObject()
             return .callError(CallError(messageId: messageId, errorCode: code, errorDescription: description, errorDetails: details))
         default:
             throw FrameError(messageId: messageId, code: .protocolError, reason: "unknown message type id \(typeId)")
@@ -153,5 +157,41 @@ extension Call {
 
     private func decodeAny<R: OCPPRequest>(_ type: R.Type) throws(PayloadError) -> any OCPPRequest {
         try decode(type)
+    }
+}
+
+/// The first five elements of a frame's array (no frame has more), found
+/// without building a list.
+private struct FrameElements {
+    let array: JSONView
+    let count: Int
+    private var indices: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+
+    init(array: JSONView) {
+        self.array = array
+        count = Int(array.token.count)
+        var child = array.index + 1
+        for position in 0..<min(count, 5) {
+            switch position {
+            case 0: indices.0 = child
+            case 1: indices.1 = child
+            case 2: indices.2 = child
+            case 3: indices.3 = child
+            default: indices.4 = child
+            }
+            child = JSONView(document: array.document, index: child).end
+        }
+    }
+
+    subscript(position: Int) -> JSONView {
+        let index: Int
+        switch position {
+        case 0: index = indices.0
+        case 1: index = indices.1
+        case 2: index = indices.2
+        case 3: index = indices.3
+        default: index = indices.4
+        }
+        return JSONView(document: array.document, index: index)
     }
 }

@@ -13,47 +13,54 @@ public struct JSONParser {
     public static let defaultMaximumDepth = 64
 
     public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {
-        var text = text
-        let result = text.withUTF8 { bytes in
-            Result { () throws(JSONParseError) in try parse(bytes, maximumDepth: maximumDepth) }
-        }
-        return try result.get()
+        try parse(Array(text.utf8), maximumDepth: maximumDepth)
     }
 
     public static func parse(_ bytes: [UInt8], maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) in try parse(buffer, maximumDepth: maximumDepth) }
-        }
-        return try result.get()
-    }
-
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {
-        var reader = Reader(bytes: bytes, maximumDepth: maximumDepth)
-        reader.skipWhitespace()
-        let value = try reader.readValue(depth: 0)
-        reader.skipWhitespace()
-        guard reader.position == bytes.count else {
-            throw reader.error("unexpected data after the document")
-        }
-        return value
+        try JSONDocument(parsing: bytes, maximumDepth: maximumDepth).root.value
     }
 }
 
-private struct Reader {
+/// Reads a document into a flat list of tokens, checking every byte.
+struct JSONTokenizer {
     let bytes: UnsafeBufferPointer<UInt8>
     let maximumDepth: Int
     var position = 0
+    var tokens: [JSONToken] = []
+    var strings: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
+        tokens.reserveCapacity(Self.tokenBound(bytes))
+    }
+
+    /// No document has more tokens than the root plus one per `[`, `{`,
+    /// `,` and `:`; counting them lets the token list be allocated once.
+    static func tokenBound(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        // Branch-free, so that the loop runs on vectors. `[` and `{`
+        // differ only in the 0x20 bit.
+        var count = 1
+        for byte in bytes {
+            let opens = (byte | 0x20) == UInt8(ascii: "{") ? 1 : 0
+            let separates = byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":") ? 1 : 0
+            count &+= opens &+ separates
+        }
+        return count
+    }
+
+    mutating func readDocument() throws(JSONParseError) {
+        skipWhitespace()
+        try readValue(depth: 0)
+        skipWhitespace()
+        guard position == bytes.count else {
+            throw error("unexpected data after the document")
+        }
     }
 
     func error(_ reason: String) -> JSONParseError {
         JSONParseError(offset: position, reason: reason)
     }
-
-    var atEnd: Bool { position >= bytes.count }
 
     mutating func skipWhitespace() {
         while position < bytes.count {
@@ -71,16 +78,22 @@ private struct Reader {
         position += 1
     }
 
-    mutating func readValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func readValue(depth: Int) throws(JSONParseError) {
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {
-        case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
-        case UInt8(ascii: "["): return try readArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try readLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try readLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try readLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+        case UInt8(ascii: "{"): try readObject(depth: depth + 1)
+        case UInt8(ascii: "["): try readArray(depth: depth + 1)
+        case UInt8(ascii: "\""): try readString()
+        case UInt8(ascii: "t"):
+            try readLiteral("true")
+            tokens.append(JSONToken(kind: .true))
+        case UInt8(ascii: "f"):
+            try readLiteral("false")
+            tokens.append(JSONToken(kind: .false))
+        case UInt8(ascii: "n"):
+            try readLiteral("null")
+            tokens.append(JSONToken(kind: .null))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try readNumber()
         default: throw error("unexpected character")
         }
     }
@@ -95,66 +108,81 @@ private struct Reader {
         position += count
     }
 
-    mutating func readObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// Closes the container whose token is at `slot`: it learns where it
+    /// ends and how many members or elements it has.
+    mutating func close(_ slot: Int, count: UInt32) {
+        tokens[slot].payload = Int64(tokens.count)
+        tokens[slot].count = count
+    }
+
+    mutating func readObject(depth: Int) throws(JSONParseError) {
         guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth)") }
         position += 1
-        var members: [(key: String, value: JSONValue)] = []
-        members.reserveCapacity(8)
+        let slot = tokens.count
+        tokens.append(JSONToken(kind: .object))
+        var count: UInt32 = 0
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(JSONObject(members))
+            close(slot, count: 0)
+            return
         }
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw error("expected a member name")
             }
-            let key = try readString()
+            try readString()
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "':'")
             skipWhitespace()
-            let value = try readValue(depth: depth)
-            members.append((key, value))
+            try readValue(depth: depth)
+            count += 1
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(JSONObject(members))
+                close(slot, count: count)
+                return
             } else {
                 throw error("expected ',' or '}'")
             }
         }
     }
 
-    mutating func readArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func readArray(depth: Int) throws(JSONParseError) {
         guard depth <= maximumDepth else { throw error("nesting deeper than \(maximumDepth)") }
         position += 1
-        var elements: [JSONValue] = []
+        let slot = tokens.count
+        tokens.append(JSONToken(kind: .array))
+        var count: UInt32 = 0
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(elements)
+            close(slot, count: 0)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try readValue(depth: depth))
+            try readValue(depth: depth)
+            count += 1
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "]") {
                 position += 1
-                return .array(elements)
+                close(slot, count: count)
+                return
             } else {
                 throw error("expected ',' or ']'")
             }
         }
     }
 
-    mutating func readNumber() throws(JSONParseError) -> JSONValue {
+    mutating func readNumber() throws(JSONParseError) {
         let start = position
         var isInteger = true
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -183,12 +211,13 @@ private struct Reader {
         }
         let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
         if isInteger, let value = parseInt64(text) {
-            return .integer(value)
+            tokens.append(JSONToken(kind: .integer, payload: value))
+            return
         }
-        guard let value = Double(String(decoding: text, as: UTF8.self)) else {
+        guard let value = parseDouble(text) else {
             throw error("unreadable number")
         }
-        return .double(value)
+        tokens.append(JSONToken(kind: .double, payload: Int64(bitPattern: value.bitPattern)))
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -212,22 +241,58 @@ private struct Reader {
         return magnitude
     }
 
-    mutating func readString() throws(JSONParseError) -> String {
+    /// Decimal text to the nearest double. Short plain decimals, which is
+    /// what meters and limits send, are read exactly without a string.
+    func parseDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var index = 0
+        let negative = text[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if isDigit(byte), digits < 15 {
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+            } else {
+                // An exponent or more digits than a double holds exactly.
+                return Double(String(decoding: text, as: UTF8.self))
+            }
+            index += 1
+        }
+        // Both the mantissa (under 10^15) and the power of ten (at most
+        // 10^15) are exact doubles, so one division rounds correctly.
+        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
+    static let powersOfTen: [Double] = (0...15).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    mutating func readString() throws(JSONParseError) {
         position += 1  // opening quote
         let start = position
-        // Fast path: no escapes. Validate and copy the bytes in one go;
-        // plain ASCII needs no validation at all.
+        // Fast path: no escapes. The token points into the input; plain
+        // ASCII needs no validation at all.
         var isASCII = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                if isASCII { return String(decoding: raw, as: UTF8.self) }
-                guard let string = String(validating: raw, as: UTF8.self) else {
+                if !isASCII, String(validating: raw, as: UTF8.self) == nil {
                     throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
                 }
-                return string
+                position += 1
+                tokens.append(JSONToken(kind: .string, payload: Int64(start), count: UInt32(raw.count)))
+                return
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
@@ -244,7 +309,9 @@ private struct Reader {
                 guard let string = String(validating: scratch, as: UTF8.self) else {
                     throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
                 }
-                return string
+                tokens.append(JSONToken(kind: .escapedString, payload: Int64(strings.count)))
+                strings.append(string)
+                return
             case UInt8(ascii: "\\"):
                 position += 1
                 guard position < bytes.count else { throw error("unterminated string") }

@@ -7,7 +7,7 @@ public struct AuthorizeRequest: OCPPRequest {
 }
 
 extension AuthorizeRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTag = try object.required("idTag")
     }
@@ -25,7 +25,7 @@ public struct AuthorizeResponse: OCPPMessage {
 }
 
 extension AuthorizeResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTagInfo = try object.required("idTagInfo")
     }

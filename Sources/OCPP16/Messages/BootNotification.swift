@@ -30,7 +30,7 @@ public struct BootNotificationRequest: OCPPRequest {
 }
 
 extension BootNotificationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         chargePointVendor = try object.required("chargePointVendor")
         chargePointModel = try object.required("chargePointModel")
@@ -78,7 +78,7 @@ public struct BootNotificationResponse: OCPPMessage {
 }
 
 extension BootNotificationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
         currentTime = try object.required("currentTime")

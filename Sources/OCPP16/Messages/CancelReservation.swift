@@ -7,7 +7,7 @@ public struct CancelReservationRequest: OCPPRequest {
 }
 
 extension CancelReservationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         reservationId = try object.required("reservationId")
     }
@@ -25,7 +25,7 @@ public struct CancelReservationResponse: StatusResponse {
 }
 
 extension CancelReservationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

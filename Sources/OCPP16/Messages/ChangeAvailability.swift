@@ -17,7 +17,7 @@ public struct ChangeAvailabilityRequest: OCPPRequest {
 }
 
 extension ChangeAvailabilityRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         type = try object.required("type")
@@ -44,7 +44,7 @@ public struct ChangeAvailabilityResponse: StatusResponse {
 }
 
 extension ChangeAvailabilityResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -11,7 +11,7 @@ public struct ChangeConfigurationRequest: OCPPRequest {
 }
 
 extension ChangeConfigurationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         key = try object.required("key")
         value = try object.required("value")
@@ -38,7 +38,7 @@ public struct ChangeConfigurationResponse: StatusResponse {
 }
 
 extension ChangeConfigurationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -6,7 +6,7 @@ public struct ClearCacheRequest: OCPPRequest {
 }
 
 extension ClearCacheRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 
@@ -21,7 +21,7 @@ public struct ClearCacheResponse: StatusResponse {
 }
 
 extension ClearCacheResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -19,7 +19,7 @@ public struct ClearChargingProfileRequest: OCPPRequest {
 }
 
 extension ClearChargingProfileRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         id = try object.optional("id")
         connectorId = try object.optional("connectorId")
@@ -48,7 +48,7 @@ public struct ClearChargingProfileResponse: StatusResponse {
 }
 
 extension ClearChargingProfileResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

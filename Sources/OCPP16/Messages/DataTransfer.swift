@@ -15,7 +15,7 @@ public struct DataTransferRequest: OCPPRequest {
 }
 
 extension DataTransferRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         vendorId = try object.required("vendorId")
         messageId = try object.optional("messageId")
@@ -49,7 +49,7 @@ public struct DataTransferResponse: OCPPMessage {
 }
 
 extension DataTransferResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
         data = try object.optional("data")

@@ -14,7 +14,7 @@ public struct DiagnosticsStatusNotificationRequest: OCPPRequest {
 }
 
 extension DiagnosticsStatusNotificationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }
@@ -31,7 +31,7 @@ public struct DiagnosticsStatusNotificationResponse: OCPPMessage {
 }
 
 extension DiagnosticsStatusNotificationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 

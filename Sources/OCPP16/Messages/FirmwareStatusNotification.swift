@@ -17,7 +17,7 @@ public struct FirmwareStatusNotificationRequest: OCPPRequest {
 }
 
 extension FirmwareStatusNotificationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }
@@ -34,7 +34,7 @@ public struct FirmwareStatusNotificationResponse: OCPPMessage {
 }
 
 extension FirmwareStatusNotificationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 

@@ -14,7 +14,7 @@ public struct GetCompositeScheduleRequest: OCPPRequest {
 }
 
 extension GetCompositeScheduleRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         duration = try object.required("duration")
@@ -48,7 +48,7 @@ public struct GetCompositeScheduleResponse: OCPPMessage {
 }
 
 extension GetCompositeScheduleResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
         connectorId = try object.optional("connectorId")

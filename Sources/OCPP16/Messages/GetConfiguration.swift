@@ -7,7 +7,7 @@ public struct GetConfigurationRequest: OCPPRequest {
 }
 
 extension GetConfigurationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         key = try object.optional("key")
     }
@@ -32,7 +32,7 @@ public struct KeyValue: JSONCodable, Equatable {
 }
 
 extension KeyValue {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         key = try object.required("key")
         readonly = try object.required("readonly")
@@ -59,7 +59,7 @@ public struct GetConfigurationResponse: OCPPMessage {
 }
 
 extension GetConfigurationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         configurationKey = try object.optional("configurationKey")
         unknownKey = try object.optional("unknownKey")

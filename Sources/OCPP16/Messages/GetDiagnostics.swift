@@ -21,7 +21,7 @@ public struct GetDiagnosticsRequest: OCPPRequest {
 }
 
 extension GetDiagnosticsRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         location = try object.required("location")
         retries = try object.optional("retries")
@@ -48,7 +48,7 @@ public struct GetDiagnosticsResponse: OCPPMessage {
 }
 
 extension GetDiagnosticsResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         fileName = try object.optional("fileName")
     }

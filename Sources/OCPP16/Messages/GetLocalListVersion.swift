@@ -6,7 +6,7 @@ public struct GetLocalListVersionRequest: OCPPRequest {
 }
 
 extension GetLocalListVersionRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 
@@ -22,7 +22,7 @@ public struct GetLocalListVersionResponse: OCPPMessage {
 }
 
 extension GetLocalListVersionResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         listVersion = try object.required("listVersion")
     }

@@ -6,7 +6,7 @@ public struct HeartbeatRequest: OCPPRequest {
 }
 
 extension HeartbeatRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 
@@ -21,7 +21,7 @@ public struct HeartbeatResponse: OCPPMessage {
 }
 
 extension HeartbeatResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         currentTime = try object.required("currentTime")
     }

@@ -14,7 +14,7 @@ public struct MeterValuesRequest: OCPPRequest {
 }
 
 extension MeterValuesRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         transactionId = try object.optional("transactionId")
@@ -35,7 +35,7 @@ public struct MeterValuesResponse: OCPPMessage {
 }
 
 extension MeterValuesResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 

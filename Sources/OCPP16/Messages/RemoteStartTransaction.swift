@@ -15,7 +15,7 @@ public struct RemoteStartTransactionRequest: OCPPRequest {
 }
 
 extension RemoteStartTransactionRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.optional("connectorId")
         idTag = try object.required("idTag")
@@ -37,7 +37,7 @@ public struct RemoteStartTransactionResponse: StatusResponse {
 }
 
 extension RemoteStartTransactionResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -7,7 +7,7 @@ public struct RemoteStopTransactionRequest: OCPPRequest {
 }
 
 extension RemoteStopTransactionRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         transactionId = try object.required("transactionId")
     }
@@ -25,7 +25,7 @@ public struct RemoteStopTransactionResponse: StatusResponse {
 }
 
 extension RemoteStopTransactionResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

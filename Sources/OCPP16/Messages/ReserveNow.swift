@@ -20,7 +20,7 @@ public struct ReserveNowRequest: OCPPRequest {
 }
 
 extension ReserveNowRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         expiryDate = try object.required("expiryDate")
@@ -54,7 +54,7 @@ public struct ReserveNowResponse: StatusResponse {
 }
 
 extension ReserveNowResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

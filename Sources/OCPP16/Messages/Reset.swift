@@ -12,7 +12,7 @@ public struct ResetRequest: OCPPRequest {
 }
 
 extension ResetRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         type = try object.required("type")
     }
@@ -30,7 +30,7 @@ public struct ResetResponse: StatusResponse {
 }
 
 extension ResetResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -16,7 +16,7 @@ public struct AuthorizationData: JSONCodable, Equatable {
 }
 
 extension AuthorizationData {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTag = try object.required("idTag")
         idTagInfo = try object.optional("idTagInfo")
@@ -46,7 +46,7 @@ public struct SendLocalListRequest: OCPPRequest {
 }
 
 extension SendLocalListRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         listVersion = try object.required("listVersion")
         localAuthorizationList = try object.optional("localAuthorizationList")
@@ -75,7 +75,7 @@ public struct SendLocalListResponse: StatusResponse {
 }
 
 extension SendLocalListResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -13,7 +13,7 @@ public struct SetChargingProfileRequest: OCPPRequest {
 }
 
 extension SetChargingProfileRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         csChargingProfiles = try object.required("csChargingProfiles")
@@ -39,7 +39,7 @@ public struct SetChargingProfileResponse: StatusResponse {
 }
 
 extension SetChargingProfileResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

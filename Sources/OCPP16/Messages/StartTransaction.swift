@@ -19,7 +19,7 @@ public struct StartTransactionRequest: OCPPRequest {
 }
 
 extension StartTransactionRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         idTag = try object.required("idTag")
@@ -50,7 +50,7 @@ public struct StartTransactionResponse: OCPPMessage {
 }
 
 extension StartTransactionResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTagInfo = try object.required("idTagInfo")
         transactionId = try object.required("transactionId")

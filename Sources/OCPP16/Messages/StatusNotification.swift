@@ -25,7 +25,7 @@ public struct StatusNotificationRequest: OCPPRequest {
 }
 
 extension StatusNotificationRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
         errorCode = try object.required("errorCode")
@@ -54,7 +54,7 @@ public struct StatusNotificationResponse: OCPPMessage {
 }
 
 extension StatusNotificationResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 

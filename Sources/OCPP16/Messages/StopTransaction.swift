@@ -38,7 +38,7 @@ public struct StopTransactionRequest: OCPPRequest {
 }
 
 extension StopTransactionRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTag = try object.optional("idTag")
         meterStop = try object.required("meterStop")
@@ -66,7 +66,7 @@ public struct StopTransactionResponse: OCPPMessage {
 }
 
 extension StopTransactionResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         idTagInfo = try object.optional("idTagInfo")
     }

@@ -21,7 +21,7 @@ public struct TriggerMessageRequest: OCPPRequest {
 }
 
 extension TriggerMessageRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         requestedMessage = try object.required("requestedMessage")
         connectorId = try object.optional("connectorId")
@@ -47,7 +47,7 @@ public struct TriggerMessageResponse: StatusResponse {
 }
 
 extension TriggerMessageResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

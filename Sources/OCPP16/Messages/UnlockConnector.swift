@@ -7,7 +7,7 @@ public struct UnlockConnectorRequest: OCPPRequest {
 }
 
 extension UnlockConnectorRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
     }
@@ -31,7 +31,7 @@ public struct UnlockConnectorResponse: StatusResponse {
 }
 
 extension UnlockConnectorResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
     }

@@ -16,7 +16,7 @@ public struct UpdateFirmwareRequest: OCPPRequest {
 }
 
 extension UpdateFirmwareRequest {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         location = try object.required("location")
         retries = try object.optional("retries")
@@ -39,7 +39,7 @@ public struct UpdateFirmwareResponse: OCPPMessage {
 }
 
 extension UpdateFirmwareResponse {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         _ = try JSONObjectReader(json)
     }
 

@@ -34,7 +34,7 @@ public struct ChargingSchedulePeriod: JSONCodable, Equatable {
 }
 
 extension ChargingSchedulePeriod {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         startPeriod = try object.required("startPeriod")
         limit = try object.required("limit")
@@ -70,7 +70,7 @@ public struct ChargingSchedule: JSONCodable, Equatable {
 }
 
 extension ChargingSchedule {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         duration = try object.optional("duration")
         startSchedule = try object.optional("startSchedule")
@@ -120,7 +120,7 @@ public struct ChargingProfile: JSONCodable, Equatable {
 }
 
 extension ChargingProfile {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         chargingProfileId = try object.required("chargingProfileId")
         transactionId = try object.optional("transactionId")

@@ -23,7 +23,7 @@ public struct ChargingRate: JSONCodable, Hashable, Comparable, CustomStringConve
         tenths % 10 == 0 ? "\(tenths / 10)" : "\(value)"
     }
 
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let number = try Double(json: json)
         let scaled = number * 10
         guard abs(scaled) < 1e15, abs(scaled - scaled.rounded()) < 1e-6 else {

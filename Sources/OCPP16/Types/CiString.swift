@@ -31,8 +31,8 @@ extension CiString {
 
     public var description: String { value }
 
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .string(let text) = json else { throw .mismatch("a string", json) }
+    public init(json: JSONView) throws(PayloadError) {
+        guard let text = json.stringValue else { throw .mismatch("a string", json) }
         guard let checked = Self(text) else { throw .invalid("longer than \(Self.maximumLength) characters") }
         self = checked
     }

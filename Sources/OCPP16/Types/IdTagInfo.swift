@@ -22,7 +22,7 @@ public struct IdTagInfo: JSONCodable, Equatable {
 }
 
 extension IdTagInfo {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         status = try object.required("status")
         expiryDate = try object.optional("expiryDate")

@@ -110,7 +110,7 @@ public struct SampledValue: JSONCodable, Equatable {
 }
 
 extension SampledValue {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         value = try object.required("value")
         context = try object.optional("context")
@@ -146,7 +146,7 @@ public struct MeterValue: JSONCodable, Equatable {
 }
 
 extension MeterValue {
-    public init(json: JSONValue) throws(PayloadError) {
+    public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         timestamp = try object.required("timestamp")
         sampledValue = try object.required("sampledValue")

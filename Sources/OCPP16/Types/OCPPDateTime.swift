@@ -21,12 +21,13 @@ public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConve
         OCPPDateTime(millisecondsSince1970: millisecondsSince1970 + seconds * 1000)
     }
 
-    public init(json: JSONValue) throws(PayloadError) {
-        guard case .string(let text) = json else { throw .mismatch("a string", json) }
-        guard let parsed = OCPPDateTime(rfc3339: text) else {
-            throw .invalid("not an RFC 3339 date-time: \(text.prefix(40))")
+    public init(json: JSONView) throws(PayloadError) {
+        // Read straight from the frame's bytes, without a String.
+        guard let parsed = json.withStringBytes({ Self.parse($0) }) else { throw .mismatch("a string", json) }
+        guard let parsed else {
+            throw .invalid("not an RFC 3339 date-time: \((json.stringValue ?? "").prefix(40))")
         }
-        self = parsed
+        millisecondsSince1970 = parsed
     }
 
     public func write(to writer: inout JSONWriter) {
@@ -44,7 +45,7 @@ public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConve
         millisecondsSince1970 = parsed
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var position = 0
         func digits(_ count: Int) -> Int? {
             guard bytes.count - position >= count else { return nil }
@@ -125,30 +126,30 @@ public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConve
             days -= 1
         }
         let (year, month, day) = civilFromDays(days)
-        func put(_ value: Int, width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                bytes.append(UInt8(0x30 + (rest / divisor) % 10))
-                rest %= divisor
-                divisor /= 10
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            func put(_ value: Int, at offset: Int, width: Int) {
+                var rest = value
+                for position in (offset..<offset + width).reversed() {
+                    text[position] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                    rest /= 10
+                }
             }
+            put(year, at: 0, width: 4)
+            text[4] = 0x2D
+            put(month, at: 5, width: 2)
+            text[7] = 0x2D
+            put(day, at: 8, width: 2)
+            text[10] = 0x54
+            put(secondOfDay / 3600, at: 11, width: 2)
+            text[13] = 0x3A
+            put(secondOfDay / 60 % 60, at: 14, width: 2)
+            text[16] = 0x3A
+            put(secondOfDay % 60, at: 17, width: 2)
+            text[19] = 0x2E
+            put(milliseconds, at: 20, width: 3)
+            text[23] = 0x5A
+            bytes.append(contentsOf: UnsafeBufferPointer(text))
         }
-        put(year, width: 4)
-        bytes.append(0x2D)
-        put(month, width: 2)
-        bytes.append(0x2D)
-        put(day, width: 2)
-        bytes.append(0x54)
-        put(secondOfDay / 3600, width: 2)
-        bytes.append(0x3A)
-        put(secondOfDay / 60 % 60, width: 2)
-        bytes.append(0x3A)
-        put(secondOfDay % 60, width: 2)
-        bytes.append(0x2E)
-        put(milliseconds, width: 3)
-        bytes.append(0x5A)
     }
 }
 

@@ -86,3 +86,58 @@ import Testing
         #expect(JSONWriter.string(.double(.infinity)) == "null")
     }
 }
+
+@Suite struct TokenReaderTests {
+    /// Plain decimals are read without going through a string; they must
+    /// land on exactly the double that the standard library reads.
+    @Test func readsDecimalsToTheNearestDouble() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = ["0.1", "6.3", "-0.0", "0.30000000000000004", "123456789012345.6", "1.7976931348623157e308", "5e-324", "32.0"]
+        for _ in 0..<2_000 {
+            let whole = UInt64.random(in: 0...9_999_999, using: &generator)
+            let fraction = UInt64.random(in: 0...99_999_999, using: &generator)
+            let digits = Int.random(in: 1...8, using: &generator)
+            let fractionText = String(String(fraction).prefix(digits))
+            texts.append("\(Bool.random(using: &generator) ? "-" : "")\(whole).\(fractionText)")
+        }
+        for text in texts {
+            guard case .double(let read) = try JSONParser.parse(text) else {
+                Issue.record("\(text) was not read as a double")
+                continue
+            }
+            #expect(read.bitPattern == Double(text)!.bitPattern, "\(text)")
+        }
+    }
+
+    @Test func escapedMemberNamesAndRepeatedMembersAreRead() throws {
+        let frame = try Frame.parse(#"[2,"1","Reset",{"type":"Hard","\u0074ype":"Soft"}]"#)
+        guard case .call(let call) = frame else {
+            Issue.record("not a CALL")
+            return
+        }
+        // The last of two equal names wins, however the name was spelled.
+        let reset = try #require(try call.validatedRequest(receivedBy: .chargePoint) as? ResetRequest)
+        #expect(reset.type == .soft)
+    }
+
+    @Test func stringsWithEscapesReachTypedFields() throws {
+        let frame = try Frame.parse(#"[2,"1","DataTransfer",{"vendorId":"com.\u0061cme","data":"line\none \"quoted\" \u00e9"}]"#)
+        guard case .call(let call) = frame else {
+            Issue.record("not a CALL")
+            return
+        }
+        let request = try #require(try call.validatedRequest(receivedBy: .chargePoint) as? DataTransferRequest)
+        #expect(request.vendorId.value == "com.acme")
+        #expect(request.data == "line\none \"quoted\" é")
+    }
+
+    @Test func theTreeOfAParsedPayloadMatchesTheText() throws {
+        let text = #"[2,"9","DataTransfer",{"vendorId":"x","data":"{}","extra":{"list":[1,2.5,-3,true,null,"s",[],{}]}}]"#
+        guard case .call(let call) = try Frame.parse(text) else {
+            Issue.record("not a CALL")
+            return
+        }
+        #expect(call.payload["extra"] == ["list": [1, 2.5, -3, true, nil, "s", [], [:]]])
+        #expect(Frame.call(call).text == text)
+    }
+}

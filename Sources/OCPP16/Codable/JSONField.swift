@@ -121,12 +121,8 @@ struct JSONObjectWriter {
     init(writer: JSONWriter) { self.writer = writer }
 
     mutating func member<T: JSONField>(_ key: StaticString, _ value: T) {
-        writer.bytes.append(isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        writer.writeMemberName(key, first: isEmpty)
         isEmpty = false
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.append(key)
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.bytes.append(UInt8(ascii: ":"))
         value.write(to: &writer)
     }
 

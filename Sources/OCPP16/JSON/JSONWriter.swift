@@ -44,24 +44,42 @@ public struct JSONWriter {
         }
     }
 
+    /// Writes `{"key":` or `,"key":` in one append; keys are our own
+    /// plain ASCII names and need no escaping.
+    mutating func writeMemberName(_ key: StaticString, first: Bool) {
+        let count = key.utf8CodeUnitCount
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { text in
+            text[0] = first ? UInt8(ascii: "{") : UInt8(ascii: ",")
+            text[1] = UInt8(ascii: "\"")
+            _ = UnsafeMutableBufferPointer(rebasing: text[2..<count + 2])
+                .update(fromContentsOf: UnsafeBufferPointer(start: key.utf8Start, count: count))
+            text[count + 2] = UInt8(ascii: "\"")
+            text[count + 3] = UInt8(ascii: ":")
+            bytes.append(contentsOf: UnsafeBufferPointer(text))
+        }
+    }
+
     public mutating func append(_ literal: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     mutating func writeInteger(_ number: Int64) {
-        if number == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
+        // Digits are made least significant first, at the end of a small
+        // buffer, and appended in one go.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
+            var rest = number.magnitude
+            var start = 20
+            repeat {
+                start -= 1
+                text[start] = UInt8(truncatingIfNeeded: 0x30 &+ rest % 10)
+                rest /= 10
+            } while rest > 0
+            if number < 0 {
+                start -= 1
+                text[start] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<20]))
         }
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digits come out least significant first: write them, then flip them.
-        let first = bytes.count
-        var rest = number.magnitude
-        while rest > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        }
-        bytes[first...].reverse()
     }
 
     mutating func writeDouble(_ number: Double) {

@@ -193,7 +193,8 @@ public actor Link {
         setState(.open)
         logger.info("link open")
 
-        let (calls, callSink) = AsyncStream.makeStream(of: Call.self)
+        let (calls, callSink) = AsyncStream.makeStream(
+            of: Call.self, bufferingPolicy: .bufferingOldest(Self.maximumWaitingCalls))
         return await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.answer(calls, on: connection.channel) }
             group.addTask { await self.openThenDrain(connection: number) }
@@ -201,7 +202,8 @@ public actor Link {
             do {
                 for try await frame in connection.frames {
                     switch frame {
-                    case .call(let call): callSink.yield(call)
+                    case .call(let call):
+                        if case .dropped = callSink.yield(call) { refuse(call, on: connection.channel) }
                     case .callResult(let result): resolve(result.messageId, with: .success(result))
                     case .callError(let error): resolve(error.messageId, with: .failure(.callError(error)))
                     }
@@ -217,6 +219,27 @@ public actor Link {
             group.cancelAll()
             return reason
         }
+    }
+
+    /// How many of the Central System's CALLs may wait for their answer. OCPP-J
+    /// allows one; a few more are tolerated, and beyond them a flood is refused
+    /// rather than held in memory.
+    public static let maximumWaitingCalls = 16
+
+    /// Refuses a CALL that found too many before it. A peer that no longer
+    /// reads our answers is not answered but disconnected.
+    private func refuse(_ call: Call, on channel: any Channel) {
+        guard channel.isWritable else {
+            logger.warning("peer floods calls and reads no answers, closing", metadata: ["id": "\(call.messageId)"])
+            closingReason = .protocolViolation("the server sent calls without reading the answers")
+            channel.close(promise: nil)
+            return
+        }
+        logger.warning("too many calls waiting, refused", metadata: ["id": "\(call.messageId)", "action": "\(call.action)"])
+        let refusal = CallError(
+            messageId: call.messageId, errorCode: .genericError,
+            errorDescription: "\(Self.maximumWaitingCalls) calls are already waiting for an answer")
+        channel.writeAndFlush(Frame.callError(refusal), promise: nil)
     }
 
     /// Answers the Central System's CALLs in the order they came.

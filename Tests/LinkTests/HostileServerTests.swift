@@ -47,6 +47,42 @@ import Testing
         await running.stop()
     }
 
+    @Test func aFloodOfCallsIsRefusedBeyondTheWaitingLimit() async throws {
+        let cs = try await CentralSystemPeer.start()
+        defer { cs.kill() }
+        let gate = Gate()
+        let link = try Link(configuration: .test(url: cs.url()), onCall: { call in
+            await gate.pass()
+            return .callResult(CallResult(messageId: call.messageId, response: GetLocalListVersionResponse(listVersion: 7)))
+        })
+        let running = await RunningLink.start(link)
+        try await running.waitUntilOpen()
+        let mark = await cs.mark
+
+        let sent = 40
+        for index in 0..<sent {
+            cs.send(["raw": .string(#"[2,"flood-\#(index)","GetLocalListVersion",{}]"#)])
+        }
+        // Frames are taken in order: once the last one is refused, every one
+        // before it was either refused or is waiting.
+        try await cs.expect("callError", from: mark) { $0["id"]?.stringValue == "flood-\(sent - 1)" }
+        await gate.open()
+        let waiting = sent - Link.maximumWaitingCalls - 1
+        try await cs.expect("callResult", from: mark) { $0["id"]?.stringValue == "flood-\(Link.maximumWaitingCalls - 1)" }
+
+        let entries = await cs.process.log.entries[mark...]
+        let refused = Set(entries.filter { $0.event == "callError" }.compactMap { $0["id"]?.stringValue })
+        let answered = Set(entries.filter { $0.event == "callResult" }.compactMap { $0["id"]?.stringValue })
+        // The first calls are all answered, the rest refused, none both.
+        #expect(refused.isDisjoint(with: answered))
+        #expect((0..<Link.maximumWaitingCalls).allSatisfy { answered.contains("flood-\($0)") })
+        #expect(refused.count >= waiting && refused.count <= waiting + 1)
+        #expect(entries.filter { $0.event == "callError" }.allSatisfy { $0["code"]?.stringValue == "GenericError" })
+        // The link stays open and usable.
+        #expect(await link.state == LinkState.open)
+        await running.stop()
+    }
+
     @Test func oversizedMessageClosesWith1009() async throws {
         try await survive(closeCode: 1009, reason: "larger than 4096 bytes") { cs in
             let payload = String(repeating: "y", count: 5000)
@@ -99,5 +135,22 @@ import Testing
         try await survive(closeCode: 4000, reason: "code 4000: maintenance") { cs in
             try await cs.perform(["close": 4000, "reason": "maintenance"])
         }
+    }
+}
+
+/// Holds callers until it is opened.
+private actor Gate {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func pass() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for caller in waiting { caller.resume() }
+        waiting = []
     }
 }

@@ -23,16 +23,3 @@ public struct CancelReservationResponse: StatusResponse {
     public var status: AcceptanceStatus
     public init(status: AcceptanceStatus) { self.status = status }
 }
-
-extension CancelReservationResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

@@ -42,16 +42,3 @@ public struct ChangeAvailabilityResponse: StatusResponse {
     public var status: AvailabilityStatus
     public init(status: AvailabilityStatus) { self.status = status }
 }
-
-extension ChangeAvailabilityResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

@@ -36,16 +36,3 @@ public struct ChangeConfigurationResponse: StatusResponse {
     public var status: ConfigurationStatus
     public init(status: ConfigurationStatus) { self.status = status }
 }
-
-extension ChangeConfigurationResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

@@ -46,16 +46,3 @@ public struct ClearChargingProfileResponse: StatusResponse {
     public var status: ClearChargingProfileStatus
     public init(status: ClearChargingProfileStatus) { self.status = status }
 }
-
-extension ClearChargingProfileResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

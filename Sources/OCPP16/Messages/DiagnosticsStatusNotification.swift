@@ -26,16 +26,6 @@ extension DiagnosticsStatusNotificationRequest {
     }
 }
 
-public struct DiagnosticsStatusNotificationResponse: OCPPMessage {
+public struct DiagnosticsStatusNotificationResponse: EmptyPayload {
     public init() {}
-}
-
-extension DiagnosticsStatusNotificationResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }

@@ -29,16 +29,6 @@ extension FirmwareStatusNotificationRequest {
     }
 }
 
-public struct FirmwareStatusNotificationResponse: OCPPMessage {
+public struct FirmwareStatusNotificationResponse: EmptyPayload {
     public init() {}
-}
-
-extension FirmwareStatusNotificationResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }

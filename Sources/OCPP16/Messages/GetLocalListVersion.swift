@@ -1,18 +1,8 @@
 /// GetLocalListVersion.req: which local list version does the charger hold?
-public struct GetLocalListVersionRequest: OCPPRequest {
+public struct GetLocalListVersionRequest: OCPPRequest, EmptyPayload {
     public typealias Response = GetLocalListVersionResponse
     public static var action: OCPPAction { .getLocalListVersion }
     public init() {}
-}
-
-extension GetLocalListVersionRequest {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }
 
 public struct GetLocalListVersionResponse: OCPPMessage {

@@ -1,18 +1,8 @@
 /// Heartbeat.req: still here; the answer carries the Central System's clock.
-public struct HeartbeatRequest: OCPPRequest {
+public struct HeartbeatRequest: OCPPRequest, EmptyPayload {
     public typealias Response = HeartbeatResponse
     public static var action: OCPPAction { .heartbeat }
     public init() {}
-}
-
-extension HeartbeatRequest {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }
 
 public struct HeartbeatResponse: OCPPMessage {

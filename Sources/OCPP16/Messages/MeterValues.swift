@@ -30,16 +30,6 @@ extension MeterValuesRequest {
     }
 }
 
-public struct MeterValuesResponse: OCPPMessage {
+public struct MeterValuesResponse: EmptyPayload {
     public init() {}
-}
-
-extension MeterValuesResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }

@@ -52,16 +52,3 @@ public struct ReserveNowResponse: StatusResponse {
     public var status: ReservationStatus
     public init(status: ReservationStatus) { self.status = status }
 }
-
-extension ReserveNowResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

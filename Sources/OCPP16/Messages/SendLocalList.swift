@@ -73,16 +73,3 @@ public struct SendLocalListResponse: StatusResponse {
     public var status: UpdateStatus
     public init(status: UpdateStatus) { self.status = status }
 }
-
-extension SendLocalListResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

@@ -37,16 +37,3 @@ public struct SetChargingProfileResponse: StatusResponse {
     public var status: ChargingProfileStatus
     public init(status: ChargingProfileStatus) { self.status = status }
 }
-
-extension SetChargingProfileResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

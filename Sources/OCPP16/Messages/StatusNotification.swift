@@ -49,16 +49,6 @@ extension StatusNotificationRequest {
     }
 }
 
-public struct StatusNotificationResponse: OCPPMessage {
+public struct StatusNotificationResponse: EmptyPayload {
     public init() {}
-}
-
-extension StatusNotificationResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }

@@ -45,16 +45,3 @@ public struct TriggerMessageResponse: StatusResponse {
     public var status: TriggerMessageStatus
     public init(status: TriggerMessageStatus) { self.status = status }
 }
-
-extension TriggerMessageResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

@@ -29,16 +29,3 @@ public struct UnlockConnectorResponse: StatusResponse {
     public var status: UnlockStatus
     public init(status: UnlockStatus) { self.status = status }
 }
-
-extension UnlockConnectorResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        let object = try JSONObjectReader(json)
-        status = try object.required("status")
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { object in
-            object.member("status", status)
-        }
-    }
-}

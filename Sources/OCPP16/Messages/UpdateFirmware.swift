@@ -34,16 +34,6 @@ extension UpdateFirmwareRequest {
     }
 }
 
-public struct UpdateFirmwareResponse: OCPPMessage {
+public struct UpdateFirmwareResponse: EmptyPayload {
     public init() {}
-}
-
-extension UpdateFirmwareResponse {
-    public init(json: JSONView) throws(PayloadError) {
-        _ = try JSONObjectReader(json)
-    }
-
-    public func write(to writer: inout JSONWriter) {
-        writer.object { _ in }
-    }
 }

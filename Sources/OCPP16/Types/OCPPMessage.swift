@@ -14,6 +14,32 @@ public protocol StatusResponse: OCPPMessage {
     init(status: Status)
 }
 
+extension StatusResponse {
+    public init(json: JSONView) throws(PayloadError) {
+        self.init(status: try JSONObjectReader(json).required("status"))
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { object in object.member("status", status) }
+    }
+}
+
+/// The messages whose payload is an empty object.
+public protocol EmptyPayload: OCPPMessage {
+    init()
+}
+
+extension EmptyPayload {
+    public init(json: JSONView) throws(PayloadError) {
+        _ = try JSONObjectReader(json)
+        self.init()
+    }
+
+    public func write(to writer: inout JSONWriter) {
+        writer.object { _ in }
+    }
+}
+
 /// Accepted or Rejected, shared by the many confirmations that say no more.
 public enum AcceptanceStatus: String, StringEnum, CaseIterable {
     case accepted = "Accepted"

@@ -49,6 +49,8 @@ public actor ChargePoint {
     /// the transaction starts.
     var pendingRemoteProfiles: [Int: (profile: ChargingProfile, operatorName: String)] = [:]
     var sampling = SamplingState()
+    /// What of the energy registers is on disk, and when it was written.
+    var energyLedger = EnergyLedger()
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.
@@ -99,6 +101,7 @@ public actor ChargePoint {
     public func recover(energy: [Int: Int64], now: OCPPDateTime) async {
         for (connector, wattHours) in energy where connectors.indices.contains(connector - 1) {
             connectors[connector - 1].wattHours = wattHours
+            energyLedger.stored[connector] = wattHours
         }
         for transaction in journal.open() {
             lastRef = max(lastRef, transaction.ref)

@@ -36,6 +36,15 @@ public struct KeyValueStore: Sendable {
         }
     }
 
+    /// Sets keys of several namespaces in one transaction.
+    public func set(namespaces: [String: [String: String]]) throws {
+        try database.transaction { connection in
+            for (namespace, values) in namespaces {
+                try Self.write(values, namespace: namespace, in: connection)
+            }
+        }
+    }
+
     /// Makes `values` the whole content of `namespace` atomically: keys not in `values` are
     /// removed in the same transaction.
     public func replaceAll(namespace: String, with values: [String: String]) throws {

@@ -86,12 +86,14 @@ extension ChargePoint {
         for connector in connectors {
             if let transaction = connector.transaction { sampling.lastEnergy[transaction.ref] = connector.wattHours }
         }
+        if !due.isEmpty { storeEnergy(now: now) }
         for message in due { await uplink?.emit(message) }
     }
 
     /// A MeterValues of every connector (or one) now: TriggerMessage.
     func triggeredMeterValues(connector: Int?, for operatorName: String?, now: OCPPDateTime) -> [(Int64?, MeterValuesRequest)] {
         let measurands = configuration.list("MeterValuesSampledData", for: operatorName)
+        storeEnergy(now: now)
         return connectors.filter { connector == nil || $0.number == connector }.map { item in
             let values = sample(item, measurands: measurands.isEmpty ? ["Energy.Active.Import.Register"] : measurands, context: .trigger, now: now)
             return (

@@ -42,8 +42,9 @@ extension ChargePoint {
                 transaction.lastMeter = connectors[index].wattHours
                 transaction.lastMeterAt = now
                 connectors[index].transaction = transaction
-                journal.save(transaction)
             }
+            // On disk with the next report or within a minute, not per pulse:
+            // see `storeEnergy`.
         case .evDrawing(let connector, let drawing):
             guard let index = index(of: connector) else { return }
             connectors[index].evDrawing = drawing
@@ -166,6 +167,8 @@ extension ChargePoint {
 
     func startTransaction(on connector: Int, idTag: IdToken, parentIdTag: IdToken?, reservationId: Int?, now: OCPPDateTime) async {
         guard let index = index(of: connector), connectors[index].transaction == nil else { return }
+        // meterStart is reported: the register must never read lower after a restart.
+        storeEnergy(now: now)
         lastRef = max(lastRef, journal.lastRef()) + 1
         let authority = await uplink?.authorityName
         let transaction = Transaction(
@@ -205,6 +208,7 @@ extension ChargePoint {
         guard let index = index(of: connector), let transaction = connectors[index].transaction else { return }
         board.perform(.relay(connector: connector, closed: false))
         connectors[index].relayCommanded = false
+        storeEnergy(now: now)
         let meterStop = max(connectors[index].wattHours, transaction.meterStart)
         var stop = StopTransactionRequest(
             idTag: idTag ?? transaction.idTag, meterStop: Int(meterStop), timestamp: now, transactionId: 0, reason: reason)

@@ -47,9 +47,12 @@ struct TransactionJournal: Sendable {
     /// the open transactions so that both are written in one commit.
     static let counterKey = "last"
 
+    static func entry(_ transaction: Transaction) -> String {
+        String(decoding: PayloadCoding.encodedBytes(transaction), as: UTF8.self)
+    }
+
     func save(_ transaction: Transaction, isNew: Bool = false) {
-        let text = String(decoding: PayloadCoding.encodedBytes(transaction), as: UTF8.self)
-        var values = [String(transaction.ref): text]
+        var values = [String(transaction.ref): Self.entry(transaction)]
         if isNew { values[Self.counterKey] = String(transaction.ref) }
         try? persistence?.set(many: values, namespace: Self.namespace)
     }

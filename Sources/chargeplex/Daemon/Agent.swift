@@ -44,7 +44,7 @@ final class Agent: Sendable {
         case .gpio:
             guard let path = configuration.board.pinMap else { throw AgentError("board.pinmap is required for a GPIO board") }
             let pinMap = try PinMap.load(path: path)
-            let registers = Self.storedRegisters(store)
+            let registers = ChargePoint.storedRegisters(store)
             let boardLogger = logger
             board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers) { level, text in
                 switch level {
@@ -110,9 +110,6 @@ final class Agent: Sendable {
         let events = Task { [self] in
             for await event in board.events {
                 await chargePoint.handle(event, now: WallClock.now())
-                if case .energy(let connector, let wattHours) = event {
-                    try? store.set(namespace: "energy", key: String(connector), value: String(wattHours))
-                }
             }
         }
         let ticks = Task { [self] in
@@ -136,6 +133,7 @@ final class Agent: Sendable {
         for transaction in await chargePoint.transactions {
             await chargePoint.stopTransaction(on: transaction.connector, reason: .reboot, idTag: nil, now: WallClock.now())
         }
+        await chargePoint.flushEnergy(now: WallClock.now())
         board.makeSafe()
         await control.close()
         // The stops are stored already; give the links a moment to deliver them now.
@@ -146,17 +144,9 @@ final class Agent: Sendable {
         database.close()
     }
 
-    static func storedRegisters(_ store: KeyValueStore) -> [Int: Int64] {
-        var registers: [Int: Int64] = [:]
-        for (key, value) in (try? store.all(namespace: "energy")) ?? [:] {
-            if let connector = Int(key), let wattHours = Int64(value) { registers[connector] = wattHours }
-        }
-        return registers
-    }
-
     /// The energy registers as stored before the restart: a register never goes backwards.
     func energyRegisters() -> [Int: Int64] {
-        let registers = Self.storedRegisters(store)
+        let registers = ChargePoint.storedRegisters(store)
         if let simulated {
             for (connector, wattHours) in registers { simulated.setRegister(connector, wattHours) }
         }

@@ -1,5 +1,6 @@
 import Board
 import OCPP16
+import Store
 import Synchronization
 
 @testable import ChargePoint
@@ -64,14 +65,17 @@ struct Harness {
     let chargePoint: ChargePoint
     var now = OCPPDateTime(millisecondsSince1970: 1_795_000_000_000)
 
-    init(connectors: Int = 2, settings: [(key: String, value: String)] = [], localList: [AuthorizationData] = [], freeVend: IdToken? = nil) async {
+    init(
+        connectors: Int = 2, settings: [(key: String, value: String)] = [], localList: [AuthorizationData] = [], freeVend: IdToken? = nil,
+        persistence: KeyValueStore? = nil
+    ) async {
         board = SimBoard(connectorCount: connectors)
         chargePoint = ChargePoint(
-            identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: nil,
+            identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: persistence,
             configuration: ConfigurationStore(persistence: nil, connectorCount: connectors, initial: settings),
             localList: localList, freeVend: freeVend)
         await chargePoint.attach(uplink: uplink, requests: { _ in })
-        await chargePoint.recover(energy: [:], now: now)
+        await chargePoint.recover(energy: persistence.map(ChargePoint.storedRegisters) ?? [:], now: now)
     }
 
     func send(_ event: BoardEvent) async { await chargePoint.handle(event, now: now) }

@@ -19,7 +19,7 @@ extension Operators {
             return .callError(CallError(messageId: call.messageId, errorCode: .securityError, errorDescription: "operator no longer in the list"))
         }
         let response = await respond(to: request, from: entry)
-        return .callResult(CallResult(messageId: call.messageId, payload: PayloadCoding.encode(response).objectValue ?? JSONObject()))
+        return .callResult(CallResult(messageId: call.messageId, response: response))
     }
 
     func respond(to request: any OCPPRequest, from entry: OperatorEntry) async -> any OCPPMessage {

@@ -53,30 +53,46 @@ public struct Call: Sendable, Equatable {
     }
 }
 
-/// A payload as it arrived, read into tokens only, or as built in memory.
-/// Typed readers work on the tokens directly; the tree is built on demand.
+/// A payload as it arrived (read into tokens only), as a typed message
+/// wrote it, or as built in memory. Typed readers work on the tokens; a
+/// written payload goes out as it is; the tree is built only on demand.
 enum PayloadBody: Sendable {
     case parsed(JSONView)
+    case written([UInt8])
     case tree(JSONObject)
 
     init<M: JSONField>(_ message: M) {
         var writer = JSONWriter()
         message.write(to: &writer)
-        // Our own writer's output always reads back.
-        self = .parsed(try! JSONDocument(parsing: writer.bytes, maximumDepth: .max).root)
+        self = .written(writer.bytes)
     }
 
     var object: JSONObject {
         switch self {
         case .parsed(let view): view.value.objectValue ?? JSONObject()
+        // Our own writer's output always reads back.
+        case .written(let bytes): (try? JSONParser.parse(bytes))?.objectValue ?? JSONObject()
         case .tree(let object): object
         }
     }
 
     func decode<M: JSONField>(_ type: M.Type) throws(PayloadError) -> M {
         switch self {
-        case .parsed(let view): try M(json: view)
-        case .tree(let object): try M(json: JSONValue.object(object))
+        case .parsed(let view): return try M(json: view)
+        case .written(let bytes):
+            guard let document = try? JSONDocument(parsing: bytes, maximumDepth: .max) else {
+                throw PayloadError(code: .formationViolation, field: "", reason: "unreadable payload")
+            }
+            return try M(json: document.root)
+        case .tree(let object): return try M(json: JSONValue.object(object))
+        }
+    }
+
+    func write(to writer: inout JSONWriter) {
+        switch self {
+        case .parsed(let view): writer.write(view.value)
+        case .written(let bytes): writer.bytes.append(contentsOf: bytes)
+        case .tree(let object): writer.write(.object(object))
         }
     }
 }

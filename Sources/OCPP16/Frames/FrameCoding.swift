@@ -105,7 +105,27 @@ extension Frame {
     }
 
     /// The text of the WebSocket message that carries the frame.
-    public func serialized() -> [UInt8] { JSONWriter.serialize(json) }
+    public func serialized() -> [UInt8] {
+        var writer = JSONWriter()
+        switch self {
+        case .call(let call):
+            writer.append("[2,")
+            writer.write(string: call.messageId)
+            writer.bytes.append(UInt8(ascii: ","))
+            writer.write(string: call.action)
+            writer.bytes.append(UInt8(ascii: ","))
+            call.body.write(to: &writer)
+        case .callResult(let result):
+            writer.append("[3,")
+            writer.write(string: result.messageId)
+            writer.bytes.append(UInt8(ascii: ","))
+            result.body.write(to: &writer)
+        case .callError:
+            return JSONWriter.serialize(json)
+        }
+        writer.bytes.append(UInt8(ascii: "]"))
+        return writer.bytes
+    }
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 

@@ -59,16 +59,19 @@ enum Measure {
         return decimals == 0 ? String(Int(rounded)) : String(rounded)
     }
 
+    /// VmRSS, with its anonymous part (heap, stacks: the process's own) and
+    /// its file part (code and libraries, shared and reclaimable).
     static func resident() -> String {
         guard let file = fopen("/proc/self/status", "r") else { return "?" }
         defer { fclose(file) }
+        var fields: [String: String] = [:]
         var buffer = [CChar](repeating: 0, count: 256)
         while fgets(&buffer, Int32(buffer.count), file) != nil {
             let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if line.hasPrefix("VmRSS:") {
-                return String(line.dropFirst(6).filter { !$0.isWhitespace })
+            for name in ["VmRSS", "RssAnon", "RssFile"] where line.hasPrefix(name + ":") {
+                fields[name] = String(line.dropFirst(name.count + 1).filter { !$0.isWhitespace })
             }
         }
-        return "?"
+        return "\(fields["VmRSS"] ?? "?") (anonymous \(fields["RssAnon"] ?? "?"), file \(fields["RssFile"] ?? "?"))"
     }
 }

@@ -22,6 +22,7 @@ extension ChargePoint {
         applyLimits(now: now)
         storeEnergy(now: now, onlyIfDue: true)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
+        await advanceFirmware(now: now)
         await reportStatuses(now: now)
     }
 }

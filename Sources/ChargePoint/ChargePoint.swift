@@ -51,6 +51,11 @@ public actor ChargePoint {
     var sampling = SamplingState()
     /// What of the energy registers is on disk, and when it was written.
     var energyLedger = EnergyLedger()
+    var firmwareService: (any FirmwareService)?
+    var firmwareUpdate: FirmwareUpdate?
+    var firmwareUpdateCount = 0
+    var firmwareStatus = FirmwareStatus.idle
+    var firmwareWork: Task<Void, Never>?
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.

@@ -35,6 +35,8 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case pingTimedOut
     /// The link is shutting down.
     case shutDown
+    /// An `HTTPDownload` did not deliver the file; nothing was left under its name.
+    case downloadFailed(String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,7 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
         case .openHandlerFailed(let text): "opening the connection failed: \(text)"
         case .pingTimedOut: "no pong to our ping: the link is dead"
         case .shutDown: "the link is shutting down"
+        case .downloadFailed(let reason): "download failed: \(reason)"
         }
     }
 }

@@ -58,8 +58,8 @@ extension ChargePoint {
         case is GetDiagnosticsRequest:
             // No diagnostics upload on this charger yet: nothing to send.
             return GetDiagnosticsResponse(fileName: nil)
-        case is UpdateFirmwareRequest:
-            await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: .downloadFailed), to: name))
+        case let request as UpdateFirmwareRequest:
+            await updateFirmware(request, from: name)
             return UpdateFirmwareResponse()
         default:
             return DataTransferResponse(status: .rejected)

@@ -14,7 +14,7 @@ extension ChargePoint {
                 await uplink?.emit(.meterValues(ref: ref, values, to: operatorName))
             }
         case .firmwareStatusNotification:
-            await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: .idle), to: operatorName))
+            await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: currentFirmwareStatus), to: operatorName))
         case .diagnosticsStatusNotification:
             await uplink?.emit(.diagnosticsStatus(DiagnosticsStatusNotificationRequest(status: .idle), to: operatorName))
         case .bootNotification, .heartbeat:

@@ -41,13 +41,18 @@ struct OperatorEndpoint: Sendable, Equatable {
     }
 
     /// Whether `host` is an address literal: those get IP verification and no SNI.
-    var hostIsAddress: Bool {
+    var hostIsAddress: Bool { Self.isAddress(host) }
+
+    /// Whether `host` (IPv6 without brackets) is an IPv4 or IPv6 address literal.
+    static func isAddress(_ host: String) -> Bool {
         if host.contains(":") { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) }
     }
 
-    private static func hostAndPort(_ authority: Substring, defaultPort: Int, url: String) throws(LinkError) -> (String, Int) {
+    /// Splits a URL's authority into host (IPv6 without brackets) and port; `url` is only
+    /// for the error text. Shared with `HTTPDownload`.
+    static func hostAndPort(_ authority: Substring, defaultPort: Int, url: String) throws(LinkError) -> (String, Int) {
         var hostPart: Substring
         var portPart: Substring?
         if authority.hasPrefix("[") {

@@ -1,0 +1,150 @@
+import OCPP16
+
+/// Why a firmware download or installation did not work, in words for the log.
+public struct FirmwareFailure: Error, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+/// Where firmware comes from and how it is installed: the daemon fetches the
+/// file over HTTP(S) and hands it to the OEM's installer program.
+public protocol FirmwareService: Sendable {
+    /// Fetches the file at `location`; returns its path on this machine.
+    func download(from location: String) async -> Result<String, FirmwareFailure>
+    /// Installs the downloaded file. A success is followed by a restart.
+    func install(_ file: String) async -> Result<Void, FirmwareFailure>
+}
+
+/// One UpdateFirmware, from its retrieveDate to Installed or a failure.
+struct FirmwareUpdate: Sendable {
+    enum Phase: Sendable, Equatable {
+        /// Waiting for the time of the next download attempt.
+        case scheduled(at: OCPPDateTime)
+        case downloading
+        /// A download failed and another is allowed: planned at the next tick.
+        case retryDue
+        /// On disk, waiting until no transaction runs.
+        case downloaded(file: String)
+        case installing
+    }
+
+    var location: String
+    var attemptsLeft: Int
+    var retryInterval: Int64
+    var phase: Phase
+    /// Tells results of a replaced update apart from the current one's.
+    var number: Int
+}
+
+extension ChargePoint {
+    /// UpdateFirmware: from any operator (operators.md). The download starts
+    /// at retrieveDate; the installation, which restarts the charger, waits
+    /// until no transaction runs.
+    func updateFirmware(_ request: UpdateFirmwareRequest, from operatorName: String?) async {
+        guard firmwareService != nil else {
+            logger.warning("UpdateFirmware: no firmware installer is configured", metadata: ["location": "\(request.location)"])
+            await reportFirmware(.downloadFailed)
+            return
+        }
+        if case .installing = firmwareUpdate?.phase {
+            logger.warning("UpdateFirmware ignored: an installation is running", metadata: ["location": "\(request.location)"])
+            return
+        }
+        firmwareUpdateCount += 1
+        firmwareStatus = .idle
+        firmwareUpdate = FirmwareUpdate(
+            location: request.location, attemptsLeft: max(1, request.retries ?? 3),
+            retryInterval: Int64(max(0, request.retryInterval ?? 60)), phase: .scheduled(at: request.retrieveDate),
+            number: firmwareUpdateCount)
+        logger.info(
+            "firmware update scheduled",
+            metadata: ["location": "\(request.location)", "retrieveDate": "\(request.retrieveDate)", "by": "\(operatorName ?? "-")"])
+    }
+
+    /// Moves the update on: called every tick.
+    func advanceFirmware(now: OCPPDateTime) async {
+        guard var update = firmwareUpdate, let service = firmwareService else { return }
+        switch update.phase {
+        case .scheduled(let at) where at <= now:
+            update.phase = .downloading
+            update.attemptsLeft -= 1
+            firmwareUpdate = update
+            await reportFirmware(.downloading)
+            let number = update.number
+            firmwareWork = Task { [location = update.location] in
+                let result = await service.download(from: location)
+                await self.firmwareDownloaded(result, update: number)
+            }
+        case .retryDue:
+            update.phase = .scheduled(at: now.adding(seconds: update.retryInterval))
+            firmwareUpdate = update
+        case .downloaded(let file) where connectors.allSatisfy({ $0.transaction == nil }):
+            update.phase = .installing
+            firmwareUpdate = update
+            await reportFirmware(.installing)
+            let number = update.number
+            firmwareWork = Task {
+                let result = await service.install(file)
+                await self.firmwareInstalled(result, update: number)
+            }
+        default:
+            break
+        }
+    }
+
+    func firmwareDownloaded(_ result: Result<String, FirmwareFailure>, update number: Int) async {
+        guard var update = firmwareUpdate, update.number == number else { return }
+        switch result {
+        case .success(let file):
+            logger.info("firmware downloaded", metadata: ["file": "\(file)"])
+            update.phase = .downloaded(file: file)
+            firmwareUpdate = update
+            await reportFirmware(.downloaded)
+        case .failure(let failure) where update.attemptsLeft > 0:
+            logger.warning("firmware download failed, will retry", metadata: ["reason": "\(failure.reason)", "attemptsLeft": "\(update.attemptsLeft)"])
+            update.phase = .retryDue
+            firmwareUpdate = update
+        case .failure(let failure):
+            logger.error("firmware download failed", metadata: ["reason": "\(failure.reason)"])
+            firmwareUpdate = nil
+            await reportFirmware(.downloadFailed)
+        }
+    }
+
+    func firmwareInstalled(_ result: Result<Void, FirmwareFailure>, update number: Int) async {
+        guard firmwareUpdate?.number == number else { return }
+        firmwareUpdate = nil
+        switch result {
+        case .success:
+            logger.notice("firmware installed: restarting")
+            await reportFirmware(.installed)
+            requests?(.restart(.hard))
+        case .failure(let failure):
+            logger.error("firmware installation failed", metadata: ["reason": "\(failure.reason)"])
+            await reportFirmware(.installationFailed)
+        }
+    }
+
+    /// FirmwareStatusNotification to every operator; the last status is
+    /// what TriggerMessage reports (Idle once nothing is going on).
+    func reportFirmware(_ status: FirmwareStatus) async {
+        firmwareStatus = status
+        await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: status), to: nil))
+    }
+
+    /// The status TriggerMessage reports: Idle unless an update is under way.
+    var currentFirmwareStatus: FirmwareStatus {
+        firmwareUpdate == nil ? .idle : firmwareStatus
+    }
+
+    /// Waits until the download or installation under way has finished and
+    /// its result is taken in.
+    func firmwareWorkFinished() async {
+        await firmwareWork?.value
+    }
+
+    /// Lets the charge point update its firmware through `service`.
+    public func useFirmware(_ service: any FirmwareService) {
+        firmwareService = service
+    }
+}

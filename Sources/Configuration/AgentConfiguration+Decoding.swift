@@ -4,7 +4,7 @@ extension AgentConfiguration {
     init(_ document: TOMLTable, fileName: String) throws(ConfigurationError) {
         let log = IssueLog(file: fileName)
         let root = SectionReader(document, path: "", keys: [
-            "chargepoint", "board", "state", "authorization", "operators", "ocpp", "log",
+            "chargepoint", "board", "state", "authorization", "operators", "ocpp", "firmware", "log",
         ], log: log)
 
         let chargePoint = Self.readChargePoint(root, log: log)
@@ -13,6 +13,7 @@ extension AgentConfiguration {
         authorization = Self.readAuthorization(root)
         operators = Self.readOperators(root, chargePointId: chargePoint.id, log: log)
         ocppSettings = Self.readOCPPSettings(root)
+        firmware = Self.readFirmware(root)
         logLevel = root.section("log", keys: ["level"])?.choice("level") ?? .info
         self.chargePoint = chargePoint
 
@@ -60,6 +61,24 @@ extension AgentConfiguration {
             pinMap = nil
         }
         return BoardSettings(kind: kind, pinMap: pinMap, connectors: section.integer("connectors", in: 1...8) ?? 1)
+    }
+
+    private static func readFirmware(_ root: SectionReader) -> FirmwareSettings {
+        guard let section = root.section("firmware", keys: ["installer", "ca_file"]) else { return FirmwareSettings() }
+        func path(_ key: String) -> String? {
+            guard let path = section.string(key) else { return nil }
+            if let reason = FilePath.problem(with: path) {
+                section.report(key, reason)
+                return nil
+            }
+            return path
+        }
+        var settings = FirmwareSettings(installer: path("installer"), caFile: path("ca_file"))
+        if let installer = settings.installer, !installer.hasPrefix("/") {
+            section.report("installer", "must be an absolute path, e.g. \"/usr/lib/chargeplex/install-firmware\"")
+            settings.installer = nil
+        }
+        return settings
     }
 
     private static func readStateDirectory(_ root: SectionReader) -> String {

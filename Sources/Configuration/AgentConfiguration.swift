@@ -34,6 +34,21 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var connectors: Int
     }
 
+    /// `[firmware]`: how UpdateFirmware is carried out. Without an installer
+    /// the charger cannot update itself and says DownloadFailed.
+    public struct FirmwareSettings: Sendable, Equatable {
+        /// The OEM's program that installs a downloaded file, given its path
+        /// as the only argument; exit status 0 means installed.
+        public var installer: String?
+        /// Certificates trusted for https:// downloads; the system store when nil.
+        public var caFile: String?
+
+        public init(installer: String? = nil, caFile: String? = nil) {
+            self.installer = installer
+            self.caFile = caFile
+        }
+    }
+
     /// `[authorization]`: how drivers are let in when no authority answers.
     public struct AuthorizationSettings: Sendable, Equatable {
         /// Every plug-in starts a transaction without asking anyone.
@@ -82,6 +97,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var operators: [OperatorEntry]
     /// `[ocpp]`, in file order.
     public var ocppSettings: [OCPPSetting]
+    public var firmware: FirmwareSettings
     public var logLevel: LogLevel
 
     public static let defaultStateDirectory = "/var/lib/chargeplex"
@@ -116,6 +132,7 @@ extension AgentConfiguration: CustomStringConvertible {
         ]
         lines += operators.map { "operator \($0)" }
         lines += ocppSettings.map { "ocpp \($0.key) = \($0.value)" }
+        lines.append("firmware installer " + (firmware.installer ?? "none (UpdateFirmware is refused)"))
         lines.append("log level \(logLevel.rawValue)")
         return lines.joined(separator: "\n")
     }

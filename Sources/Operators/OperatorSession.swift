@@ -2,6 +2,7 @@ import ChargePoint
 import Configuration
 import Link
 import OCPP16
+import Synchronization
 
 /// One operator while it is in the list: its entry, its link, whether the
 /// Central System accepted our BootNotification, and its heartbeat.
@@ -14,6 +15,9 @@ final class OperatorSession: Sendable {
     /// stream, so the operator sees them in the order they happened.
     let posts: AsyncStream<any OCPPRequest & Sendable>.Continuation
     let postStream: AsyncStream<any OCPPRequest & Sendable>
+    /// Posted messages not yet sent (or dropped), so that a clean shutdown
+    /// can give them time to leave.
+    private let unsentPosts = Mutex(0)
 
     init(entry: OperatorEntry, link: Link, outbox: OperatorOutbox) {
         self.entry = entry
@@ -25,12 +29,19 @@ final class OperatorSession: Sendable {
 
     var name: String { entry.name }
 
+    var pendingPosts: Int { unsentPosts.withLock { $0 } }
+
+    func post(_ request: any OCPPRequest & Sendable) {
+        // When the buffer is full the oldest is dropped: the count stays.
+        if case .enqueued = posts.yield(request) { unsentPosts.withLock { $0 += 1 } }
+    }
+
     /// Sends posted messages one at a time while the link is open; a message
     /// posted while it is closed is dropped (status is resent on reconnect).
     func runPosts() async {
         for await request in postStream {
-            guard await state.registered else { continue }
-            _ = try? await send(request)
+            if await state.registered { _ = try? await send(request) }
+            unsentPosts.withLock { $0 = max(0, $0 - 1) }
         }
     }
 

@@ -64,9 +64,9 @@ extension Operators {
         case let trigger as TriggerMessageRequest where trigger.requestedMessage == .bootNotification || trigger.requestedMessage == .heartbeat:
             if let session = sessions[entry.name] {
                 if trigger.requestedMessage == .heartbeat {
-                    session.posts.yield(HeartbeatRequest())
+                    session.post(HeartbeatRequest())
                 } else {
-                    session.posts.yield(chargePoint.bootNotification)
+                    session.post(chargePoint.bootNotification)
                 }
             }
             return TriggerMessageResponse(status: .accepted)

@@ -73,7 +73,7 @@ extension Operators {
     public func tick() async {
         let now = clock()
         for session in sessions.values where await session.state.heartbeatDue(at: now) {
-            session.posts.yield(HeartbeatRequest())
+            session.post(HeartbeatRequest())
         }
     }
 

@@ -72,6 +72,7 @@ extension Operators {
             var pending = 0
             for session in sessions.values where await session.state.registered {
                 pending += (try? queue.count(operator: session.name)) ?? 0
+                pending += session.pendingPosts
             }
             if pending == 0 { return }
             try? await Task.sleep(for: .milliseconds(50))

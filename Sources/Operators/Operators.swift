@@ -126,7 +126,7 @@ public actor Operators: ChargePointUplink {
 
     func post(_ request: any OCPPRequest & Sendable, to target: String?) {
         for session in sessions.values where target == nil || session.name == target {
-            session.posts.yield(request)
+            session.post(request)
         }
     }
 

@@ -15,6 +15,7 @@ struct AgentConfigurationTests {
         #expect(configuration.authorization == .init(freeVend: false, freeVendIdTag: "FREEVEND", localList: []))
         #expect(configuration.operators.isEmpty)
         #expect(configuration.ocppSettings.isEmpty)
+        #expect(configuration.firmware == .init(installer: nil, caFile: nil))
         #expect(configuration.logLevel == .info)
     }
 
@@ -55,6 +56,9 @@ struct AgentConfigurationTests {
             MeterValuesSampledData = "Energy.Active.Import.Register,Power.Active.Import"
             [log]
             level = "debug"
+            [firmware]
+            installer = "/usr/lib/chargeplex/install-firmware"
+            ca_file = "/etc/chargeplex/firmware-ca.pem"
             """)
         #expect(configuration.chargePoint == .init(id: "CP-7", vendor: "Acme", model: "Twin 22", serialNumber: "SN1", firmwareVersion: "2.1.0"))
         #expect(configuration.board == .init(kind: .gpio, pinMap: "/etc/chargeplex/board.toml", connectors: 8))
@@ -75,6 +79,7 @@ struct AgentConfigurationTests {
             .init(key: "MeterValuesSampledData", value: "Energy.Active.Import.Register,Power.Active.Import", line: 32),
         ])
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.firmware == .init(installer: "/usr/lib/chargeplex/install-firmware", caFile: "/etc/chargeplex/firmware-ca.pem"))
     }
 
     @Test("the example file in config/ loads")
@@ -159,6 +164,7 @@ struct AgentConfigurationTests {
          "authorization.free_vend_idtag", "at most 20 characters (this one has 21)"),
         ("[ocpp]\nHeartbeatInterval = [1]", 10, "ocpp.HeartbeatInterval", "expected a string, an integer or a boolean, found an array"),
         ("[ocpp]\nAuthorizationKey = \"0123456789abcdef\"", 10, "ocpp.AuthorizationKey", "set the password of each operator"),
+        ("[firmware]\ninstaller = \"install.sh\"", 10, "firmware.installer", "must be an absolute path"),
     ] as [(String, Int, String, String)])
     func wrongValues(section: String, line: Int, keyPath: String, reason: String) throws {
         let error = try #require(configurationError(minimalConfiguration + section))

@@ -32,6 +32,11 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        guard case .open = closing else {
+            // Closing: only the server's close frame still matters.
+            if frame.opcode == .connectionClose { receiveClose(frame, context: context) }
+            return
+        }
         // No extension was negotiated, and servers never mask (RFC 6455 section 5.1, 5.2).
         guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
             return fail(.protocolError, .protocolViolation("reserved bits set in a frame"), context: context)
@@ -140,18 +145,22 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    /// Sends a close frame with `code`, reports `error` up the pipeline, then closes.
+    /// Sends a close frame with `code` and reports `error` up the pipeline. The
+    /// connection closes when the server answers with its own close frame (or
+    /// time runs out): closing at once could reset the connection while the
+    /// server still sends, and it would never read our code.
     private func fail(_ code: WebSocketErrorCode, _ error: LinkError, context: ChannelHandlerContext) {
         guard case .open = closing else { return }
-        closing = .closed
         context.fireErrorCaught(error)
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
         let loopBound = context.loopBound
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in
+        let timer = context.eventLoop.scheduleTask(in: closingTimeout) {
             loopBound.value.close(promise: nil)
         }
+        closing = .closeSent(nil, timer)
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
     static func number(_ code: WebSocketErrorCode) -> Int {

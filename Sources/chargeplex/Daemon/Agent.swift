@@ -97,6 +97,12 @@ final class Agent: Sendable {
         await chargePoint.attach(uplink: operators, requests: { request in
             if case .restart = request { stop.yield(0) }
         })
+        if let installer = configuration.firmware.installer {
+            await chargePoint.useFirmware(
+                AgentFirmware(
+                    installer: installer, caFile: configuration.firmware.caFile,
+                    directory: configuration.stateDirectory + "/firmware", logger: logger))
+        }
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)

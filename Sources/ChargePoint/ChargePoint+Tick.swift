@@ -23,6 +23,7 @@ extension ChargePoint {
         storeEnergy(now: now, onlyIfDue: true)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
         await advanceFirmware(now: now)
+        await advanceDiagnostics(now: now)
         await reportStatuses(now: now)
     }
 }

@@ -56,6 +56,10 @@ public actor ChargePoint {
     var firmwareUpdateCount = 0
     var firmwareStatus = FirmwareStatus.idle
     var firmwareWork: Task<Void, Never>?
+    var diagnosticsService: (any DiagnosticsService)?
+    var diagnosticsUpload: DiagnosticsUpload?
+    var diagnosticsUploadCount = 0
+    var diagnosticsWork: Task<Void, Never>?
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.

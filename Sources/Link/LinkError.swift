@@ -37,6 +37,8 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case shutDown
     /// An `HTTPDownload` did not deliver the file; nothing was left under its name.
     case downloadFailed(String)
+    /// An HTTP upload (GetDiagnostics) did not complete.
+    case uploadFailed(String)
 
     public var description: String {
         switch self {
@@ -63,6 +65,7 @@ public enum LinkError: Error, Sendable, Equatable, CustomStringConvertible {
         case .pingTimedOut: "no pong to our ping: the link is dead"
         case .shutDown: "the link is shutting down"
         case .downloadFailed(let reason): "download failed: \(reason)"
+        case .uploadFailed(let reason): "upload failed: \(reason)"
         }
     }
 }

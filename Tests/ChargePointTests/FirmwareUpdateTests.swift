@@ -11,28 +11,28 @@ import Testing
     /// Answers downloads and installations as told, and remembers them.
     final class ScriptedFirmware: FirmwareService {
         struct Script {
-            var downloads: [Result<String, FirmwareFailure>] = []
-            var installs: [Result<Void, FirmwareFailure>] = []
+            var downloads: [Result<String, TransferFailure>] = []
+            var installs: [Result<Void, TransferFailure>] = []
             var downloaded: [String] = []
             var installed: [String] = []
         }
         let script: Mutex<Script>
 
-        init(downloads: [Result<String, FirmwareFailure>], installs: [Result<Void, FirmwareFailure>] = []) {
+        init(downloads: [Result<String, TransferFailure>], installs: [Result<Void, TransferFailure>] = []) {
             script = Mutex(Script(downloads: downloads, installs: installs))
         }
 
-        func download(from location: String) async -> Result<String, FirmwareFailure> {
+        func download(from location: String) async -> Result<String, TransferFailure> {
             script.withLock { script in
                 script.downloaded.append(location)
-                return script.downloads.isEmpty ? .failure(FirmwareFailure("no answer scripted")) : script.downloads.removeFirst()
+                return script.downloads.isEmpty ? .failure(TransferFailure("no answer scripted")) : script.downloads.removeFirst()
             }
         }
 
-        func install(_ file: String) async -> Result<Void, FirmwareFailure> {
+        func install(_ file: String) async -> Result<Void, TransferFailure> {
             script.withLock { script in
                 script.installed.append(file)
-                return script.installs.isEmpty ? .failure(FirmwareFailure("no answer scripted")) : script.installs.removeFirst()
+                return script.installs.isEmpty ? .failure(TransferFailure("no answer scripted")) : script.installs.removeFirst()
             }
         }
 
@@ -86,7 +86,7 @@ import Testing
 
     @Test func retriesAfterTheIntervalThenReportsDownloadFailed() async throws {
         var harness = await Harness()
-        let failure = FirmwareFailure("HTTP 404 Not Found")
+        let failure = TransferFailure("HTTP 404 Not Found")
         let firmware = ScriptedFirmware(downloads: [.failure(failure), .failure(failure)])
         await harness.chargePoint.useFirmware(firmware)
         _ = await harness.respond(
@@ -111,7 +111,7 @@ import Testing
 
     @Test func aFailedInstallationIsReportedAndNothingRestarts() async throws {
         var harness = await Harness()
-        let firmware = ScriptedFirmware(downloads: [.success("/tmp/fw.bin")], installs: [.failure(FirmwareFailure("installer exited with status 3"))])
+        let firmware = ScriptedFirmware(downloads: [.success("/tmp/fw.bin")], installs: [.failure(TransferFailure("installer exited with status 3"))])
         let restarts = Restarts()
         await harness.chargePoint.useFirmware(firmware)
         await harness.chargePoint.attach(uplink: harness.uplink, requests: { request in restarts.requests.withLock { $0.append(request) } })

@@ -55,6 +55,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: destination + ".part"))
     }
 
+    @Test func uploadsWithPUTPlainAndOverTLS() async throws {
+        let report = Array("diagnostics\n".utf8) + firmware
+        let plain = try await HTTPFileServer.start(serving: directory + "/served")
+        defer { plain.kill() }
+        try await HTTPDownload.put(report, to: "\(plain.base)/uploads/report-1.txt")
+        #expect(contents(directory + "/served/put-report-1.txt") == report)
+
+        let pki = try TestCertificates.shared.get()
+        let secure = try await HTTPFileServer.start(
+            serving: directory + "/served", certificate: pki.certificate("server"), key: pki.key("server"))
+        defer { secure.kill() }
+        try await HTTPDownload.put(report, to: "https://localhost:\(secure.port)/uploads/report-2.txt", trustedCertificatesFile: pki.caFile)
+        #expect(contents(directory + "/served/put-report-2.txt") == report)
+    }
+
+    @Test func aRefusedUploadNamesTheStatus() async throws {
+        let server = try await HTTPFileServer.start(serving: directory + "/served")
+        defer { server.kill() }
+        do {
+            try await HTTPDownload.put(Array("x".utf8), to: "\(server.base)/refuse/report.txt")
+            Issue.record("the upload succeeded")
+        } catch {
+            #expect(error == .uploadFailed("the server answered HTTP 403 Forbidden"))
+        }
+        do {
+            try await HTTPDownload.put(Array("x".utf8), to: "ftp://127.0.0.1/report.txt")
+            Issue.record("the upload succeeded")
+        } catch {
+            #expect(error.description.hasPrefix("upload failed: unsupported scheme ftp://"))
+        }
+    }
+
     @Test func sendsHostUserAgentAndConnectionClose() async throws {
         let server = try await HTTPFileServer.start(serving: directory + "/served")
         defer { server.kill() }
@@ -255,6 +287,14 @@ struct HTTPFileServer: Sendable {
                         super().do_GET()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def do_PUT(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.path.startswith("/refuse/"):
+                    return self.answer(403, [("Content-Length", "0")])
+                with open(os.path.join(directory, "put-" + os.path.basename(self.path)), "wb") as f:
+                    f.write(body)
+                self.answer(201, [("Content-Length", "0")])
 
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         if len(sys.argv) > 2:

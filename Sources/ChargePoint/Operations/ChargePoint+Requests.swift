@@ -55,9 +55,8 @@ extension ChargePoint {
         case let request as DataTransferRequest:
             _ = request
             return DataTransferResponse(status: .unknownVendorId)
-        case is GetDiagnosticsRequest:
-            // No diagnostics upload on this charger yet: nothing to send.
-            return GetDiagnosticsResponse(fileName: nil)
+        case let request as GetDiagnosticsRequest:
+            return getDiagnostics(request, from: name, now: now)
         case let request as UpdateFirmwareRequest:
             await updateFirmware(request, from: name)
             return UpdateFirmwareResponse()

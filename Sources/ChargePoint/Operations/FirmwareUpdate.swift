@@ -1,7 +1,7 @@
 import OCPP16
 
-/// Why a firmware download or installation did not work, in words for the log.
-public struct FirmwareFailure: Error, Sendable, Equatable {
+/// Why a download, an upload or an installation did not work, in words for the log.
+public struct TransferFailure: Error, Sendable, Equatable {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
 }
@@ -10,9 +10,9 @@ public struct FirmwareFailure: Error, Sendable, Equatable {
 /// file over HTTP(S) and hands it to the OEM's installer program.
 public protocol FirmwareService: Sendable {
     /// Fetches the file at `location`; returns its path on this machine.
-    func download(from location: String) async -> Result<String, FirmwareFailure>
+    func download(from location: String) async -> Result<String, TransferFailure>
     /// Installs the downloaded file. A success is followed by a restart.
-    func install(_ file: String) async -> Result<Void, FirmwareFailure>
+    func install(_ file: String) async -> Result<Void, TransferFailure>
 }
 
 /// One UpdateFirmware, from its retrieveDate to Installed or a failure.
@@ -92,7 +92,7 @@ extension ChargePoint {
         }
     }
 
-    func firmwareDownloaded(_ result: Result<String, FirmwareFailure>, update number: Int) async {
+    func firmwareDownloaded(_ result: Result<String, TransferFailure>, update number: Int) async {
         guard var update = firmwareUpdate, update.number == number else { return }
         switch result {
         case .success(let file):
@@ -111,7 +111,7 @@ extension ChargePoint {
         }
     }
 
-    func firmwareInstalled(_ result: Result<Void, FirmwareFailure>, update number: Int) async {
+    func firmwareInstalled(_ result: Result<Void, TransferFailure>, update number: Int) async {
         guard firmwareUpdate?.number == number else { return }
         firmwareUpdate = nil
         switch result {

@@ -16,7 +16,7 @@ extension ChargePoint {
         case .firmwareStatusNotification:
             await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: currentFirmwareStatus), to: operatorName))
         case .diagnosticsStatusNotification:
-            await uplink?.emit(.diagnosticsStatus(DiagnosticsStatusNotificationRequest(status: .idle), to: operatorName))
+            await uplink?.emit(.diagnosticsStatus(DiagnosticsStatusNotificationRequest(status: currentDiagnosticsStatus), to: operatorName))
         case .bootNotification, .heartbeat:
             return .notImplemented
         }

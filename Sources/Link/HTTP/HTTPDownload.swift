@@ -8,7 +8,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One file fetched over HTTP or HTTPS: the firmware of an UpdateFirmware request.
+/// One file fetched over HTTP or HTTPS (the firmware of an UpdateFirmware request), or
+/// sent with PUT (the diagnostics of a GetDiagnostics request).
 ///
 /// Each request gets its own connection, with this pipeline from the socket up:
 /// `TLSClientHandler` (https only) → NIO's HTTP/1.1 request encoder and response decoder →
@@ -46,6 +47,39 @@ public enum HTTPDownload {
         }
         try await commit(file, from: partPath, to: path)
         return bytes
+    }
+
+    /// Sends `bytes` to `url` (http:// or https://) with one PUT, as `curl -T` does; any
+    /// 2xx answer means stored. No redirects are followed. Failures throw
+    /// `LinkError.uploadFailed` with the reason.
+    public static func put(
+        _ bytes: [UInt8], to url: String, trustedCertificatesFile: String? = nil, timeout: Duration = .seconds(120),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws(LinkError) {
+        do throws(LinkError) {
+            let target = try DownloadURL(url)
+            var tls: TLSContext?
+            if target.isSecure {
+                do throws(LinkError) {
+                    tls = try TLSContext(trustedCertificatesFile: trustedCertificatesFile, clientCertificateFile: nil, clientKeyFile: nil)
+                } catch {
+                    guard case .invalidConfiguration(let text) = error else { throw error }
+                    throw .downloadFailed(text)
+                }
+            }
+            var body = ByteBuffer()
+            body.writeBytes(bytes)
+            let outcome = try await request(
+                target, tls: tls, file: -1, filePath: "", maximumBytes: 0, remaining: timeout, timeout: timeout,
+                group: group, body: body)
+            if case .redirected(let status, let location) = outcome {
+                throw .downloadFailed("the server answered HTTP \(status) to \(location); uploads follow no redirects")
+            }
+        } catch {
+            // The request machinery speaks of downloads; this was an upload.
+            if case .downloadFailed(let reason) = error { throw .uploadFailed(reason) }
+            throw error
+        }
     }
 
     /// GETs `target`, and the Location of each redirect, until a 200 body is in `file`.
@@ -94,10 +128,11 @@ public enum HTTPDownload {
         let outcome: EventLoopFuture<HTTPDownloadHandler.Outcome>
     }
 
-    /// One GET on its own connection; the body, if any, goes to `file`.
+    /// One GET on its own connection, the answer's body going to `file`; or, with `body`,
+    /// one PUT of it, the answer's body ignored.
     private static func request(
         _ target: DownloadURL, tls: TLSContext?, file: Int32, filePath: String, maximumBytes: Int,
-        remaining: Duration, timeout: Duration, group: any EventLoopGroup
+        remaining: Duration, timeout: Duration, group: any EventLoopGroup, body: ByteBuffer? = nil
     ) async throws(LinkError) -> HTTPDownloadHandler.Outcome {
         let started: Started
         do {
@@ -115,8 +150,8 @@ public enum HTTPDownload {
                         do {
                             try pipeline.addHandler(
                                 HTTPDownloadHandler(
-                                    request: target.requestHead, file: file, filePath: filePath,
-                                    maximumBytes: maximumBytes, outcome: outcome))
+                                    request: target.requestHead(uploading: body?.readableBytes), file: file, filePath: filePath,
+                                    maximumBytes: maximumBytes, outcome: outcome, upload: body))
                         } catch {
                             outcome.fail(error)
                             throw error
@@ -234,12 +269,17 @@ struct DownloadURL: Sendable, Equatable {
     /// Whether `host` is an address literal: those get IP verification and no SNI.
     var hostIsAddress: Bool { OperatorEndpoint.isAddress(host) }
 
-    var requestHead: HTTPRequestHead {
+    /// A GET, or a PUT of `uploading` bytes.
+    func requestHead(uploading: Int? = nil) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: hostHeader)
         headers.add(name: "User-Agent", value: "chargeplex")
         headers.add(name: "Connection", value: "close")
-        return HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
+        if let uploading {
+            headers.add(name: "Content-Length", value: String(uploading))
+            headers.add(name: "Content-Type", value: "application/octet-stream")
+        }
+        return HTTPRequestHead(version: .http1_1, method: uploading == nil ? .GET : .PUT, uri: target, headers: headers)
     }
 }
 
@@ -265,15 +305,21 @@ final class HTTPDownloadHandler: ChannelInboundHandler {
     private let filePath: String
     private let maximumBytes: Int
     private let outcome: EventLoopPromise<Outcome>
+    /// The body of a PUT; the answer's body is then read and dropped.
+    private let upload: ByteBuffer?
     private var state = State.connecting
     private var written = 0
 
-    init(request: HTTPRequestHead, file: Int32, filePath: String, maximumBytes: Int, outcome: EventLoopPromise<Outcome>) {
+    init(
+        request: HTTPRequestHead, file: Int32, filePath: String, maximumBytes: Int, outcome: EventLoopPromise<Outcome>,
+        upload: ByteBuffer? = nil
+    ) {
         self.request = request
         self.file = file
         self.filePath = filePath
         self.maximumBytes = maximumBytes
         self.outcome = outcome
+        self.upload = upload
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -296,6 +342,16 @@ final class HTTPDownloadHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (state, unwrapInboundIn(data)) {
+        case (.waitingForHead, .head(let head)) where upload != nil:
+            let status = Int(head.status.code)
+            guard (200..<300).contains(status) else {
+                return fail("the server answered HTTP \(status) \(head.status.reasonPhrase)", context: context)
+            }
+            state = .receivingBody(expected: nil)
+        case (.receivingBody, .body) where upload != nil:
+            break
+        case (.receivingBody, .end) where upload != nil:
+            finish(.success(.complete(bytes: upload?.readableBytes ?? 0)), context: context)
         case (.waitingForHead, .head(let head)):
             let status = Int(head.status.code)
             if [301, 302, 303, 307, 308].contains(status) {
@@ -365,6 +421,7 @@ final class HTTPDownloadHandler: ChannelInboundHandler {
         guard case .connecting = state else { return }
         state = .waitingForHead
         context.write(wrapOutboundOut(.head(request)), promise: nil)
+        if let upload { context.write(wrapOutboundOut(.body(.byteBuffer(upload))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 

@@ -25,7 +25,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = RecordingLogHandler(output: StreamLogHandler.standardError(label: label), label: label, history: .shared)
             handler.logLevel = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
             return handler
         }

@@ -103,6 +103,7 @@ final class Agent: Sendable {
                     installer: installer, caFile: configuration.firmware.caFile,
                     directory: configuration.stateDirectory + "/firmware", logger: logger))
         }
+        await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)

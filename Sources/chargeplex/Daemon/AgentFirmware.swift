@@ -17,9 +17,9 @@ struct AgentFirmware: FirmwareService {
     /// An installer that runs longer is stopped and the update fails.
     static let installerTimeLimit: Int64 = 30 * 60
 
-    func download(from location: String) async -> Result<String, FirmwareFailure> {
+    func download(from location: String) async -> Result<String, TransferFailure> {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            return .failure(FirmwareFailure("cannot create \(directory): \(String(cString: strerror(errno)))"))
+            return .failure(TransferFailure("cannot create \(directory): \(String(cString: strerror(errno)))"))
         }
         let path = directory + "/" + Self.fileName(of: location)
         do {
@@ -27,11 +27,11 @@ struct AgentFirmware: FirmwareService {
             logger.info("firmware file fetched", metadata: ["file": "\(path)", "bytes": "\(size)"])
             return .success(path)
         } catch {
-            return .failure(FirmwareFailure(error.description))
+            return .failure(TransferFailure(error.description))
         }
     }
 
-    func install(_ file: String) async -> Result<Void, FirmwareFailure> {
+    func install(_ file: String) async -> Result<Void, TransferFailure> {
         logger.notice("running the firmware installer", metadata: ["installer": "\(installer)", "file": "\(file)"])
         let (installer, limit) = (self.installer, Self.installerTimeLimit)
         return await withCheckedContinuation { continuation in
@@ -54,13 +54,13 @@ struct AgentFirmware: FirmwareService {
     }
 
     /// Runs `program argument` and waits for it, up to `timeLimit` seconds.
-    static func run(_ program: String, argument: String, timeLimit: Int64) -> Result<Void, FirmwareFailure> {
+    static func run(_ program: String, argument: String, timeLimit: Int64) -> Result<Void, TransferFailure> {
         var pid: pid_t = 0
         let arguments = [strdup(program), strdup(argument), nil]
         defer { for pointer in arguments { free(pointer) } }
         let started = posix_spawn(&pid, program, nil, nil, arguments, environ)
         guard started == 0 else {
-            return .failure(FirmwareFailure("cannot start \(program): \(String(cString: strerror(started)))"))
+            return .failure(TransferFailure("cannot start \(program): \(String(cString: strerror(started)))"))
         }
         var status: Int32 = 0
         var waited: Int64 = 0
@@ -68,19 +68,19 @@ struct AgentFirmware: FirmwareService {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
             if result == -1 && errno != EINTR {
-                return .failure(FirmwareFailure("lost the installer: \(String(cString: strerror(errno)))"))
+                return .failure(TransferFailure("lost the installer: \(String(cString: strerror(errno)))"))
             }
             if waited >= timeLimit * 10 {
                 kill(pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                return .failure(FirmwareFailure("the installer ran longer than \(timeLimit) s and was stopped"))
+                return .failure(TransferFailure("the installer ran longer than \(timeLimit) s and was stopped"))
             }
             usleep(100_000)
             waited += 1
         }
         let signal = status & 0x7F
-        guard signal == 0 else { return .failure(FirmwareFailure("the installer was killed by signal \(signal)")) }
+        guard signal == 0 else { return .failure(TransferFailure("the installer was killed by signal \(signal)")) }
         let code = (status >> 8) & 0xFF
-        return code == 0 ? .success(()) : .failure(FirmwareFailure("the installer exited with status \(code)"))
+        return code == 0 ? .success(()) : .failure(TransferFailure("the installer exited with status \(code)"))
     }
 }

@@ -1,6 +1,7 @@
-"""UpdateFirmware end to end: a real HTTP server holds the file, a shell
-script plays the OEM's installer, and the `ocpp` Central System checks every
-message against the official schemas."""
+"""UpdateFirmware and GetDiagnostics end to end: a real HTTP server holds
+the firmware and takes the diagnostics, a shell script plays the OEM's
+installer, and the `ocpp` Central System checks every message against the
+official schemas."""
 import functools
 import http.server
 import os
@@ -20,12 +21,27 @@ def home():
     central.stop()
 
 
+class FilesHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files with GET; stores PUT bodies under their name, or refuses
+    them with 403 below /refuse/."""
+
+    def do_PUT(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        status = 403 if self.path.startswith("/refuse/") else 201
+        if status == 201:
+            with open(os.path.join(self.directory, "uploaded-" + os.path.basename(self.path)), "wb") as f:
+                f.write(body)
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
 @pytest.fixture
 def files(tmp_path):
-    """An HTTP server on a free port serving tmp_path/www."""
+    """An HTTP server on a free port serving (and taking files into) tmp_path/www."""
     www = tmp_path / "www"
     www.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    handler = functools.partial(FilesHandler, directory=str(www))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield www, "http://127.0.0.1:%d" % server.server_address[1]
@@ -119,6 +135,44 @@ def test_a_failing_installer_is_reported_and_the_charger_keeps_running(home, fil
         mark = home.mark()
         assert home.send("TriggerMessage", {"requestedMessage": "FirmwareStatusNotification"})["payload"] == {"status": "Accepted"}
         home.wait_for_call("FirmwareStatusNotification", after=mark, status="Idle")
+        assert home.invalid() == []
+    finally:
+        agent.terminate()
+
+
+def test_diagnostics_are_uploaded_with_the_log_of_the_period(home, files):
+    www, base = files
+    agent = Agent([("home", home.url, "home")]).start()
+    try:
+        home.wait_for_call("StatusNotification", connectorId=1)
+        agent.sim("plug", 1)
+        answer = home.send("GetDiagnostics", {"location": base + "/support/", "startTime": "2020-01-01T00:00:00Z"})
+        name = answer["payload"]["fileName"]
+        assert name.startswith("chargeplex-diagnostics-") and name.endswith(".txt")
+        home.wait_for_call("DiagnosticsStatusNotification", status="Uploaded")
+        statuses = [c["payload"]["status"] for c in home.calls("DiagnosticsStatusNotification")]
+        assert statuses == ["Uploading", "Uploaded"]
+        report = (www / ("uploaded-" + name)).read_text()
+        assert "charge point CP-E2E" in report
+        assert "1: Preparing" in report
+        assert "home [home] AUTHORITY" in report
+        assert "link open" in report
+        assert home.invalid() == []
+    finally:
+        agent.terminate()
+
+
+def test_a_refused_upload_is_retried_then_reported(home, files):
+    _, base = files
+    agent = Agent([("home", home.url, "home")]).start()
+    try:
+        home.wait_for_call("StatusNotification", connectorId=1)
+        answer = home.send("GetDiagnostics", {"location": base + "/refuse/", "retries": 2, "retryInterval": 1})
+        assert "fileName" in answer["payload"]
+        home.wait_for_call("DiagnosticsStatusNotification", status="UploadFailed")
+        statuses = [c["payload"]["status"] for c in home.calls("DiagnosticsStatusNotification")]
+        assert statuses == ["Uploading", "Uploading", "UploadFailed"]
+        assert "HTTP 403" in agent.logs()
         assert home.invalid() == []
     finally:
         agent.terminate()

@@ -114,7 +114,14 @@ public actor Operators: ChargePointUplink {
         case .startTransaction(let ref, let request):
             enqueue(request, kind: .startTransaction, ref: ref, to: nil, now: now)
         case .stopTransaction(let ref, let request):
-            enqueue(request, kind: .stopTransaction, ref: ref, to: nil, now: now)
+            // transactionData per operator: what its own StopTxnSampledData asks for.
+            let configuration = await chargePoint.configuration
+            enqueue(request, kind: .stopTransaction, ref: ref, to: nil, now: now) { request, name in
+                var tailored = request
+                tailored.transactionData = Self.transactionData(
+                    request.transactionData, measurands: configuration.list("StopTxnSampledData", for: name))
+                return tailored
+            }
         case .meterValues(let ref, let request, let target):
             if let ref {
                 enqueue(request, kind: .meterValues, ref: ref, to: target, now: now)
@@ -130,11 +137,26 @@ public actor Operators: ChargePointUplink {
         }
     }
 
+    /// The sampled values of `data` whose measurand is in `measurands`
+    /// (no measurand means the energy register); nil when none is left.
+    static func transactionData(_ data: [MeterValue]?, measurands: [String]) -> [MeterValue]? {
+        let kept = (data ?? []).compactMap { value -> MeterValue? in
+            let samples = value.sampledValue.filter { measurands.contains(($0.measurand ?? .energyActiveImportRegister).rawValue) }
+            return samples.isEmpty ? nil : MeterValue(timestamp: value.timestamp, sampledValue: samples)
+        }
+        return kept.isEmpty ? nil : kept
+    }
+
     /// Stores the message in the queue of every enabled operator of the
     /// list (or one), connected or not, before returning; then wakes the links.
-    func enqueue<R: OCPPRequest>(_ request: R, kind: MessageKind, ref: Int64, to target: String?, now: Int64) {
-        let payload = PayloadCoding.encodedBytes(request)
+    ///
+    /// - Parameter tailor: when given, makes each operator's own copy.
+    func enqueue<R: OCPPRequest>(
+        _ request: R, kind: MessageKind, ref: Int64, to target: String?, now: Int64, tailor: ((R, String) -> R)? = nil
+    ) {
+        let common = PayloadCoding.encodedBytes(request)
         for entry in entries where entry.enabled && (target == nil || entry.name == target) {
+            let payload = tailor.map { PayloadCoding.encodedBytes($0(request, entry.name)) } ?? common
             do {
                 try queue.enqueue(
                     operator: entry.name, action: R.action.rawValue, payload: payload, kind: kind, transactionRef: ref, at: now)

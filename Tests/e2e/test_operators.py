@@ -200,3 +200,20 @@ def test_the_lowest_limit_of_all_operators_applies_and_zero_only_suspends(three)
         no_schema_violations(three)
     finally:
         agent.terminate()
+
+
+def test_each_operator_gets_the_transaction_data_its_own_keys_ask_for(three):
+    agent = start(three)
+    try:
+        answer = three["energy"].send("ChangeConfiguration", {"key": "StopTxnSampledData", "value": "Energy.Active.Import.Register"})
+        assert answer["payload"] == {"status": "Accepted"}
+        charge(agent, three, card="CARD9")
+        assert three["billing"].send("RemoteStopTransaction", {"transactionId": 100})["payload"]["status"] == "Accepted"
+        stops = {name: system.wait_for_call("StopTransaction")["payload"] for name, system in three.items()}
+        assert "transactionData" not in stops["billing"] and "transactionData" not in stops["home"]
+        data = stops["energy"]["transactionData"]
+        assert [value["sampledValue"][0]["context"] for value in data] == ["Transaction.Begin", "Transaction.End"]
+        assert int(data[1]["sampledValue"][0]["value"]) == stops["energy"]["meterStop"]
+        no_schema_violations(three)
+    finally:
+        agent.terminate()

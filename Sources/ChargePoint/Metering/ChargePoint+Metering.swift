@@ -40,10 +40,11 @@ extension ChargePoint {
         return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
     }
 
-    /// Begin and end values for StopTransaction.transactionData.
+    /// Begin and end values for StopTransaction.transactionData. Always
+    /// made; each operator gets what its own StopTxnSampledData asks for
+    /// (the operators layer leaves out the rest).
     func stopTransactionData(_ transaction: Transaction, meterStop: Int64, now: OCPPDateTime) -> [MeterValue]? {
         // Only the energy register is kept from a transaction's start.
-        guard configuration.list("StopTxnSampledData").contains("Energy.Active.Import.Register") else { return nil }
         let begin = SampledValue(value: "\(transaction.meterStart)", context: .transactionBegin, measurand: .energyActiveImportRegister, location: .outlet, unit: .wh)
         var end = begin
         end.value = "\(meterStop)"

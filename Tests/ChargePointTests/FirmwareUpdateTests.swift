@@ -130,3 +130,34 @@ import Testing
         #expect(Self.statuses(harness.uplink) == [.downloadFailed])
     }
 }
+
+@Suite struct FirmwareAcrossRestartsTests {
+    @Test func anUpdateCutShortByARestartStartsAgain() async throws {
+        let store = try EnergyStorageTests.temporaryStore()
+        let harness = await Harness(persistence: store)
+        let never = FirmwareUpdateTests.ScriptedFirmware(downloads: [])
+        await harness.chargePoint.useFirmware(never)
+        _ = await harness.respond(UpdateFirmwareRequest(location: "http://fw.example/fw-3.bin", retries: 2, retrieveDate: harness.now.adding(seconds: 10)))
+
+        // The power goes before the download begins.
+        var restarted = await Harness(persistence: store)
+        restarted.now = harness.now
+        let firmware = FirmwareUpdateTests.ScriptedFirmware(downloads: [.success("/tmp/fw-3.bin")], installs: [.success(())])
+        await restarted.chargePoint.useFirmware(firmware)
+        await restarted.chargePoint.loadState()
+        await restarted.advance(seconds: 10)
+        await restarted.chargePoint.firmwareWorkFinished()
+        #expect(firmware.downloaded == ["http://fw.example/fw-3.bin"])
+        await restarted.advance(seconds: 1)
+        await restarted.chargePoint.firmwareWorkFinished()
+        #expect(FirmwareUpdateTests.statuses(restarted.uplink) == [.downloading, .downloaded, .installing, .installed])
+
+        // Done: a third start finds nothing to resume.
+        var third = await Harness(persistence: store)
+        await third.chargePoint.useFirmware(firmware)
+        await third.chargePoint.loadState()
+        await third.advance(seconds: 60)
+        #expect(firmware.downloaded.count == 1)
+        #expect(FirmwareUpdateTests.statuses(third.uplink).isEmpty)
+    }
+}

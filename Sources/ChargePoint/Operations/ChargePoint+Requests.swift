@@ -104,5 +104,6 @@ extension ChargePoint {
         }
         loadReservations()
         loadProfiles()
+        loadFirmware()
     }
 }

@@ -26,6 +26,14 @@ struct FirmwareUpdate: Sendable {
         /// On disk, waiting until no transaction runs.
         case downloaded(file: String)
         case installing
+
+        /// Whether an attempt has begun and not ended.
+        var attemptUnderWay: Bool {
+            switch self {
+            case .scheduled, .retryDue: false
+            case .downloading, .downloaded, .installing: true
+            }
+        }
     }
 
     var location: String
@@ -56,6 +64,7 @@ extension ChargePoint {
             location: request.location, attemptsLeft: max(1, request.retries ?? 3),
             retryInterval: Int64(max(0, request.retryInterval ?? 60)), phase: .scheduled(at: request.retrieveDate),
             number: firmwareUpdateCount)
+        saveFirmware(now: request.retrieveDate)
         logger.info(
             "firmware update scheduled",
             metadata: ["location": "\(request.location)", "retrieveDate": "\(request.retrieveDate)", "by": "\(operatorName ?? "-")"])
@@ -69,6 +78,7 @@ extension ChargePoint {
             update.phase = .downloading
             update.attemptsLeft -= 1
             firmwareUpdate = update
+            saveFirmware(now: now)
             await reportFirmware(.downloading)
             let number = update.number
             firmwareWork = Task { [location = update.location] in
@@ -107,6 +117,7 @@ extension ChargePoint {
         case .failure(let failure):
             logger.error("firmware download failed", metadata: ["reason": "\(failure.reason)"])
             firmwareUpdate = nil
+            saveFirmware(now: nil)
             await reportFirmware(.downloadFailed)
         }
     }
@@ -114,6 +125,7 @@ extension ChargePoint {
     func firmwareInstalled(_ result: Result<Void, TransferFailure>, update number: Int) async {
         guard firmwareUpdate?.number == number else { return }
         firmwareUpdate = nil
+        saveFirmware(now: nil)
         switch result {
         case .success:
             logger.notice("firmware installed: restarting")
@@ -123,6 +135,40 @@ extension ChargePoint {
             logger.error("firmware installation failed", metadata: ["reason": "\(failure.reason)"])
             await reportFirmware(.installationFailed)
         }
+    }
+
+    static let firmwareKey = "firmware"
+
+    /// Keeps the update across a restart or power cut: as a request for
+    /// the attempts left, from `now` on. An update cut short while it
+    /// downloaded or installed starts again with its download.
+    func saveFirmware(now: OCPPDateTime?) {
+        guard let update = firmwareUpdate, let now else {
+            _ = try? persistence?.remove(namespace: "state", key: Self.firmwareKey)
+            return
+        }
+        // An attempt a restart cut short does not count as failed.
+        let request = UpdateFirmwareRequest(
+            location: update.location, retries: update.attemptsLeft + (update.phase.attemptUnderWay ? 1 : 0), retrieveDate: now,
+            retryInterval: Int(update.retryInterval))
+        let text = String(decoding: PayloadCoding.encodedBytes(request), as: UTF8.self)
+        try? persistence?.set(namespace: "state", key: Self.firmwareKey, value: text)
+    }
+
+    /// The update that was under way before a restart, if any.
+    func loadFirmware() {
+        guard firmwareService != nil, let text = try? persistence?.get(namespace: "state", key: Self.firmwareKey),
+            let json = try? JSONParser.parse(text), let request = try? PayloadCoding.decode(UpdateFirmwareRequest.self, from: json)
+        else { return }
+        guard let attempts = request.retries, attempts > 0 else {
+            saveFirmware(now: nil)
+            return
+        }
+        firmwareUpdateCount += 1
+        firmwareUpdate = FirmwareUpdate(
+            location: request.location, attemptsLeft: attempts, retryInterval: Int64(max(0, request.retryInterval ?? 60)),
+            phase: .scheduled(at: request.retrieveDate), number: firmwareUpdateCount)
+        logger.notice("firmware update resumed after a restart", metadata: ["location": "\(request.location)", "attemptsLeft": "\(attempts)"])
     }
 
     /// FirmwareStatusNotification to every operator; the last status is

@@ -50,6 +50,8 @@ public actor Link {
     private var isStopping = false
     private var backoffSleep: Task<Void, Never>?
     private var runEndWaiters: [CheckedContinuation<Void, Never>] = []
+    /// `run()` waiting for a connection attempt; `shutdown()` ends the wait.
+    private var connectWaiter: CheckedContinuation<Result<OpenConnection, LinkError>?, Never>?
     var outboxRung = false
     var outboxWaiter: CheckedContinuation<Void, Never>?
     private let messageIdPrefix = String(UInt32.random(in: .min ... .max), radix: 36)
@@ -108,15 +110,17 @@ public actor Link {
         while !isStopping && !Task.isCancelled {
             setState(.connecting)
             let reason: LinkError
-            do {
-                let connection = try await connector.connect()
+            guard let attempt = await connectUnlessStopped() else { break }
+            switch attempt {
+            case .success(let connection):
                 if isStopping || Task.isCancelled {
                     try? await connection.channel.close()
+                    reason = .shutDown
                     break
                 }
                 failures = 0
                 reason = await serve(connection)
-            } catch {
+            case .failure(let error):
                 failures += 1
                 reason = error
             }
@@ -134,10 +138,45 @@ public actor Link {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// One connection attempt, abandoned (nil) when `shutdown()` comes first:
+    /// a TCP connect or an upgrade can take up to `openingTimeout`, too long
+    /// to hold up a charger that is stopping. An attempt that still succeeds
+    /// afterwards is closed.
+    private func connectUnlessStopped() async -> Result<OpenConnection, LinkError>? {
+        let connector = self.connector
+        let attempt = Task { () -> Result<OpenConnection, LinkError> in
+            do throws(LinkError) {
+                return .success(try await connector.connect())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return await withCheckedContinuation { waiter in
+            connectWaiter = waiter
+            Task {
+                let result = await attempt.value
+                self.connectFinished(result)
+            }
+        }
+    }
+
+    private func connectFinished(_ result: Result<OpenConnection, LinkError>) {
+        if let waiter = connectWaiter {
+            connectWaiter = nil
+            waiter.resume(returning: result)
+        } else if case .success(let connection) = result {
+            connection.channel.close(promise: nil)
+        }
+    }
+
     /// Closes the connection with a WebSocket close handshake and waits for `run()` to end.
     public func shutdown() async {
         isStopping = true
         backoffSleep?.cancel()
+        if let waiter = connectWaiter {
+            connectWaiter = nil
+            waiter.resume(returning: nil)
+        }
         if let connection {
             closingReason = .shutDown
             try? await connection.channel.close()

@@ -83,6 +83,32 @@ import Testing
         await running.stop()
     }
 
+    /// Stopping the charger is not held up by a server that takes the TCP
+    /// connection and never answers the upgrade (the opening timeout is ten
+    /// minutes here; the deadline is only the safety net of a hung test).
+    @Test func shutdownDoesNotWaitForAnUnansweredUpgrade() async throws {
+        let script = """
+            import socket, sys
+            server = socket.socket()
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            print(server.getsockname()[1], flush=True)
+            connection, _ = server.accept()
+            print("accepted", flush=True)
+            sys.stdin.read()
+            """
+        let silent = try PeerProcess(name: "silent server", executable: "/usr/bin/env", arguments: ["python3", "-u", "-c", script])
+        defer { silent.kill() }
+        let (_, port) = try await silent.expect("listening port") { Int($0.text) != nil }
+        var configuration = LinkConfiguration.test(url: "ws://127.0.0.1:\(port.text)/ocpp")
+        configuration.openingTimeout = .seconds(600)
+        let link = try Link(configuration: configuration)
+        let running = await RunningLink.start(link)
+        try await silent.expect("connection accepted") { $0.text == "accepted" }
+        try await withDeadline(.seconds(60), "shutdown while the upgrade is unanswered") { await running.stop() }
+        #expect(await link.state == LinkState.closed)
+    }
+
     @Test func oversizedMessageClosesWith1009() async throws {
         try await survive(closeCode: 1009, reason: "larger than 4096 bytes") { cs in
             let payload = String(repeating: "y", count: 5000)

@@ -16,27 +16,35 @@ final class BenchPeer: Sendable {
     struct SpawnFailed: Error {}
 
     /// Starts `arguments[0]` from PATH with piped stdin and stdout; stderr is discarded.
-    init(_ arguments: [String]) throws {
+    /// `observe`, if given, sees every line with the monotonic time it was read.
+    init(_ arguments: [String], observe: (@Sendable (String, Double) -> Void)? = nil) throws {
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0 else { throw SpawnFailed() }
+        // Close-on-exec, so no peer inherits another one's pipes (dup2 onto 0 and 1 clears
+        // the flag for the child's own).
+        for descriptor in stdinPipe + stdoutPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        for descriptor in stdinPipe + stdoutPipe { posix_spawn_file_actions_addclose(&actions, descriptor) }
 
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var child: pid_t = 0
-        guard posix_spawnp(&child, arguments[0], &actions, nil, argv, environ) == 0 else { throw SpawnFailed() }
+        let spawned = posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
         close(stdinPipe[0])
         close(stdoutPipe[1])
+        guard spawned == 0 else {
+            close(stdinPipe[1])
+            close(stdoutPipe[0])
+            throw SpawnFailed()
+        }
         pid = child
         input = stdinPipe[1]
-        reader = LineReader(descriptor: stdoutPipe[0])
+        reader = LineReader(descriptor: stdoutPipe[0], observe: observe)
         reader.start()
     }
 
@@ -62,10 +70,12 @@ private final class LineReader: Sendable {
     }
 
     private let descriptor: Int32
+    private let observe: (@Sendable (String, Double) -> Void)?
     private let state = Mutex(State())
 
-    init(descriptor: Int32) {
+    init(descriptor: Int32, observe: (@Sendable (String, Double) -> Void)?) {
         self.descriptor = descriptor
+        self.observe = observe
     }
 
     func start() {
@@ -99,11 +109,16 @@ private final class LineReader: Sendable {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count <= 0 { break }
+            let readAt = Measure.now()
             pending += buffer[0..<count]
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                deliver(String(decoding: pending[..<newline], as: UTF8.self))
-                pending.removeSubrange(...newline)
+            var lineStart = 0
+            while let newline = pending[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[lineStart..<newline], as: UTF8.self)
+                observe?(line, readAt)
+                deliver(line)
+                lineStart = newline + 1
             }
+            pending.removeFirst(lineStart)
         }
         close(descriptor)
         let waiters = state.withLock { state in

@@ -296,95 +296,42 @@ final class TimedCentralSystem: Sendable {
         var statusLines = 0
     }
 
-    let pid: pid_t
-    private let input: Int32
-    private let output: Int32
-    private let state = Mutex(State())
+    /// The state the peer's reader thread fills in, apart from the peer that owns the thread.
+    private final class Notes: Sendable {
+        let state = Mutex(State())
+    }
+
+    private let notes = Notes()
+    private let peer: BenchPeer
 
     init(_ options: [String]) throws {
-        var stdinPipe: [Int32] = [0, 0]
-        var stdoutPipe: [Int32] = [0, 0]
-        guard pipe(&stdinPipe) == 0 else { throw BenchFailure("pipe failed") }
-        guard pipe(&stdoutPipe) == 0 else {
-            close(stdinPipe[0])
-            close(stdinPipe[1])
-            throw BenchFailure("pipe failed")
-        }
-        // Close-on-exec, so no Central System inherits another one's pipes (dup2 onto 0 and 1
-        // clears the flag for the child's own).
-        for descriptor in stdinPipe + stdoutPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let arguments = ["python3", "-u", LinkBenchmarks.CentralSystem.script, "--port", "0"] + options
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var child: pid_t = 0
-        let spawned = posix_spawnp(&child, arguments[0], &actions, nil, argv, environ)
-        close(stdinPipe[0])
-        close(stdoutPipe[1])
-        guard spawned == 0 else {
-            close(stdinPipe[1])
-            close(stdoutPipe[0])
+        let notes = self.notes
+        do {
+            peer = try BenchPeer(["python3", "-u", LinkBenchmarks.CentralSystem.script, "--port", "0"] + options) { line, readAt in
+                TimedCentralSystem.note(line, readAt: readAt, in: notes)
+            }
+        } catch {
             throw BenchFailure("cannot start python3")
         }
-        pid = child
-        input = stdinPipe[1]
-        output = stdoutPipe[0]
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        pthread_create(&thread, nil, { argument in
-            let system = Unmanaged<TimedCentralSystem>.fromOpaque(argument!).takeRetainedValue()
-            system.readLines()
-            return nil
-        }, context)
-        pthread_detach(thread)
     }
 
-    var port: Int? { state.withLock { $0.port } }
-    var statusLines: Int { state.withLock { $0.statusLines } }
-    func seen(_ stamp: String) -> Double? { state.withLock { $0.statuses[stamp] } }
+    var port: Int? { notes.state.withLock { $0.port } }
+    var statusLines: Int { notes.state.withLock { $0.statusLines } }
+    func seen(_ stamp: String) -> Double? { notes.state.withLock { $0.statuses[stamp] } }
 
-    /// Kills the process; the reader thread ends at the pipe's end of file.
-    func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        close(input)
-    }
-
-    private func readLines() {
-        var pending: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            let readAt = Measure.now()
-            pending += buffer[0..<count]
-            var lineStart = 0
-            while let newline = pending[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                note(String(decoding: pending[lineStart..<newline], as: UTF8.self), readAt: readAt)
-                lineStart = newline + 1
-            }
-            pending.removeFirst(lineStart)
-        }
-        close(output)
-    }
+    func stop() { peer.stop() }
 
     /// {"event":"listening","port":N,...} and {"event":"call",...,"action":"StatusNotification",
     /// "payload":{...,"timestamp":"..."}}; every other line is dropped.
-    private func note(_ line: String, readAt: Double) {
+    private static func note(_ line: String, readAt: Double, in notes: Notes) {
         if line.hasPrefix(#"{"event":"listening""#) {
             let port = line.split(separator: ",").first { $0.hasPrefix(#""port":"#) }.flatMap { Int($0.dropFirst(7)) }
-            state.withLock { $0.port = port }
+            notes.state.withLock { $0.port = port }
         } else if line.hasPrefix(#"{"event":"call""#), line.contains(#""action":"StatusNotification""#),
             let field = line.firstRange(of: #""timestamp":""#)
         {
             let stamp = String(line[field.upperBound...].prefix { $0 != "\"" })
-            state.withLock { state in
+            notes.state.withLock { state in
                 state.statusLines += 1
                 if state.statuses[stamp] == nil { state.statuses[stamp] = readAt }
             }

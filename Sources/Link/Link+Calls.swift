@@ -16,12 +16,12 @@ extension Link {
 
     /// Sends an untyped CALL and returns the CALLRESULT as it came.
     public func call(action: String, payload: JSONObject) async throws(LinkError) -> CallResult {
-        try await send(action: action, payload: payload, isPriority: false)
+        try await send(Call(messageId: "", action: action, payload: payload), isPriority: false)
     }
 
     func call<Request: OCPPRequest>(_ request: Request, isPriority: Bool) async throws(LinkError) -> Request.Response {
-        let payload = Call(messageId: "", request: request).payload
-        let result = try await send(action: Request.action.rawValue, payload: payload, isPriority: isPriority)
+        // The payload goes out as the request writes it, without a tree in between.
+        let result = try await send(Call(messageId: "", request: request), isPriority: isPriority)
         do {
             return try result.decode(Request.Response.self)
         } catch {
@@ -29,7 +29,8 @@ extension Link {
         }
     }
 
-    func send(action: String, payload: JSONObject, isPriority: Bool) async throws(LinkError) -> CallResult {
+    /// Sends `call` under a fresh message id once it is its turn.
+    func send(_ call: Call, isPriority: Bool) async throws(LinkError) -> CallResult {
         guard connection != nil else { throw .notOpen }
         let turn = try await takeTurn(isPriority: isPriority)
         defer { releaseTurn(turn) }
@@ -38,7 +39,10 @@ extension Link {
         guard let channel = connection?.channel else { throw .notOpen }
 
         let messageId = nextMessageId()
-        let frame = Frame.call(Call(messageId: messageId, action: action, payload: payload))
+        let action = call.action
+        var call = call
+        call.messageId = messageId
+        let frame = Frame.call(call)
         let timeout = configuration.callTimeout
         let timer = Task {
             try await Task.sleep(for: timeout)

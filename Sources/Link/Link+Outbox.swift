@@ -42,7 +42,7 @@ extension Link {
                 continue
             }
             do {
-                let result = try await send(action: message.action, payload: message.payload, isPriority: false)
+                let result = try await send(Call(messageId: "", action: message.action, payload: message.payload), isPriority: false)
                 await handleOutboxOutcome?(message, .delivered(result))
                 try await remove(message, from: outbox)
             } catch {

@@ -13,6 +13,6 @@ public struct LinkOpening: Sendable {
 
     /// Sends an untyped CALL ahead of the waiting callers.
     public func call(action: String, payload: JSONObject) async throws(LinkError) -> CallResult {
-        try await link.send(action: action, payload: payload, isPriority: true)
+        try await link.send(Call(messageId: "", action: action, payload: payload), isPriority: true)
     }
 }

@@ -58,15 +58,7 @@ public enum HTTPDownload {
     ) async throws(LinkError) {
         do throws(LinkError) {
             let target = try DownloadURL(url)
-            var tls: TLSContext?
-            if target.isSecure {
-                do throws(LinkError) {
-                    tls = try TLSContext(trustedCertificatesFile: trustedCertificatesFile, clientCertificateFile: nil, clientKeyFile: nil)
-                } catch {
-                    guard case .invalidConfiguration(let text) = error else { throw error }
-                    throw .downloadFailed(text)
-                }
-            }
+            let tls = target.isSecure ? try tlsContext(trusting: trustedCertificatesFile) : nil
             var body = ByteBuffer()
             body.writeBytes(bytes)
             let outcome = try await request(
@@ -82,6 +74,17 @@ public enum HTTPDownload {
         }
     }
 
+    /// A TLS context without a client identity, trusting `file` (nil: the system store).
+    private static func tlsContext(trusting file: String?) throws(LinkError) -> TLSContext {
+        do throws(LinkError) {
+            return try TLSContext(trustedCertificatesFile: file, clientCertificateFile: nil, clientKeyFile: nil)
+        } catch {
+            // Only configuration errors come from here: "cannot load trusted certificates from ...".
+            guard case .invalidConfiguration(let text) = error else { throw error }
+            throw .downloadFailed(text)
+        }
+    }
+
     /// GETs `target`, and the Location of each redirect, until a 200 body is in `file`.
     private static func follow(
         _ target: DownloadURL, file: Int32, filePath: String, trustedCertificatesFile: String?,
@@ -92,16 +95,7 @@ public enum HTTPDownload {
         var tls: TLSContext?
         var redirects = 0
         while true {
-            if target.isSecure, tls == nil {
-                do throws(LinkError) {
-                    tls = try TLSContext(
-                        trustedCertificatesFile: trustedCertificatesFile, clientCertificateFile: nil, clientKeyFile: nil)
-                } catch {
-                    // Only configuration errors come from here: "cannot load trusted certificates from ...".
-                    guard case .invalidConfiguration(let text) = error else { throw error }
-                    throw .downloadFailed(text)
-                }
-            }
+            if target.isSecure, tls == nil { tls = try tlsContext(trusting: trustedCertificatesFile) }
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else { throw .downloadFailed("not complete within \(timeout)") }
             let outcome = try await request(
@@ -218,225 +212,3 @@ public enum HTTPDownload {
 
 /// The text of the current `errno`: "No space left on device", "Permission denied", ...
 private func errnoText() -> String { String(cString: strerror(errno)) }
-
-/// An http:// or https:// URL taken apart for one GET, without Foundation's URL type.
-struct DownloadURL: Sendable, Equatable {
-    var isSecure: Bool
-    /// The host name or IP address, IPv6 without brackets.
-    var host: String
-    var port: Int
-    /// The HTTP request target: path and query, without the fragment.
-    var target: String
-
-    init(_ url: String) throws(LinkError) {
-        let lowered = url.lowercased()
-        let rest: Substring
-        if lowered.hasPrefix("https://") {
-            isSecure = true
-            rest = url.dropFirst(8)
-        } else if lowered.hasPrefix("http://") {
-            isSecure = false
-            rest = url.dropFirst(7)
-        } else if let scheme = url.firstRange(of: "://"), !url[..<scheme.lowerBound].isEmpty {
-            throw .downloadFailed("unsupported scheme \(url[..<scheme.upperBound]): only http:// and https:// are supported")
-        } else {
-            throw .downloadFailed("cannot parse the URL '\(url)': it must start with http:// or https://")
-        }
-        guard !url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
-            throw .downloadFailed("cannot parse the URL '\(url)': it contains spaces or control characters")
-        }
-        let withoutFragment = rest.prefix { $0 != "#" }
-        let authority = withoutFragment.prefix { $0 != "/" && $0 != "?" }
-        guard !authority.contains("@") else {
-            throw .downloadFailed("user names and passwords in the URL are not supported: \(url)")
-        }
-        do throws(LinkError) {
-            (host, port) = try OperatorEndpoint.hostAndPort(authority, defaultPort: isSecure ? 443 : 80, url: url)
-        } catch {
-            guard case .invalidConfiguration(let text) = error else { throw error }
-            throw .downloadFailed("cannot parse the URL: \(text)")
-        }
-        let pathAndQuery = withoutFragment.dropFirst(authority.count)
-        target = pathAndQuery.hasPrefix("/") ? String(pathAndQuery) : "/" + pathAndQuery
-    }
-
-    /// The `Host` header: the port is named only when it is not the scheme's default.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (isSecure ? 443 : 80) ? name : "\(name):\(port)"
-    }
-
-    /// Whether `host` is an address literal: those get IP verification and no SNI.
-    var hostIsAddress: Bool { OperatorEndpoint.isAddress(host) }
-
-    /// A GET, or a PUT of `uploading` bytes.
-    func requestHead(uploading: Int? = nil) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: hostHeader)
-        headers.add(name: "User-Agent", value: "chargeplex")
-        headers.add(name: "Connection", value: "close")
-        if let uploading {
-            headers.add(name: "Content-Length", value: String(uploading))
-            headers.add(name: "Content-Type", value: "application/octet-stream")
-        }
-        return HTTPRequestHead(version: .http1_1, method: uploading == nil ? .GET : .PUT, uri: target, headers: headers)
-    }
-}
-
-/// Sends the GET once the channel is active, writes the body of a 200 answer to the file as
-/// it arrives and reports how the exchange ended: complete, redirected or failed, always as a
-/// `LinkError.downloadFailed`. It closes the connection once the outcome is known.
-///
-/// The body goes to the file with plain `write(2)` on the event loop: the page cache takes it
-/// at once. The slow part, `fsync`, is `HTTPDownload`'s, on a thread pool.
-final class HTTPDownloadHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    enum Outcome: Sendable {
-        case complete(bytes: Int)
-        case redirected(status: Int, location: String)
-    }
-
-    private enum State { case connecting, waitingForHead, receivingBody(expected: Int?), finished }
-
-    private let request: HTTPRequestHead
-    private let file: Int32
-    private let filePath: String
-    private let maximumBytes: Int
-    private let outcome: EventLoopPromise<Outcome>
-    /// The body of a PUT; the answer's body is then read and dropped.
-    private let upload: ByteBuffer?
-    private var state = State.connecting
-    private var written = 0
-
-    init(
-        request: HTTPRequestHead, file: Int32, filePath: String, maximumBytes: Int, outcome: EventLoopPromise<Outcome>,
-        upload: ByteBuffer? = nil
-    ) {
-        self.request = request
-        self.file = file
-        self.filePath = filePath
-        self.maximumBytes = maximumBytes
-        self.outcome = outcome
-        self.upload = upload
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { sendRequest(context: context) }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        finish(.failure(.downloadFailed(closedReason)), context: nil)
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        sendRequest(context: context)
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        finish(.failure(.downloadFailed(closedReason)), context: nil)
-        context.fireChannelInactive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (state, unwrapInboundIn(data)) {
-        case (.waitingForHead, .head(let head)) where upload != nil:
-            let status = Int(head.status.code)
-            guard (200..<300).contains(status) else {
-                return fail("the server answered HTTP \(status) \(head.status.reasonPhrase)", context: context)
-            }
-            state = .receivingBody(expected: nil)
-        case (.receivingBody, .body) where upload != nil:
-            break
-        case (.receivingBody, .end) where upload != nil:
-            finish(.success(.complete(bytes: upload?.readableBytes ?? 0)), context: context)
-        case (.waitingForHead, .head(let head)):
-            let status = Int(head.status.code)
-            if [301, 302, 303, 307, 308].contains(status) {
-                guard let location = head.headers["Location"].first else {
-                    return fail("HTTP \(status) \(head.status.reasonPhrase) without a Location", context: context)
-                }
-                return finish(.success(.redirected(status: status, location: location)), context: context)
-            }
-            guard status == 200 else {
-                return fail("the server answered HTTP \(status) \(head.status.reasonPhrase)", context: context)
-            }
-            let expected = head.headers["Content-Length"].first.flatMap { Int($0) }
-            if let expected, expected > maximumBytes {
-                return fail("the file is \(expected) bytes, more than the limit of \(maximumBytes)", context: context)
-            }
-            state = .receivingBody(expected: expected)
-        case (.receivingBody, .body(let buffer)):
-            guard written + buffer.readableBytes <= maximumBytes else {
-                return fail("the file is larger than the limit of \(maximumBytes) bytes", context: context)
-            }
-            let error = buffer.withUnsafeReadableBytes { bytes -> Int32 in
-                var offset = 0
-                while offset < bytes.count {
-                    let count = write(file, bytes.baseAddress! + offset, bytes.count - offset)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += count
-                }
-                return 0
-            }
-            guard error == 0 else {
-                return fail("cannot write \(filePath): \(String(cString: strerror(error)))", context: context)
-            }
-            written += buffer.readableBytes
-        case (.receivingBody, .end):
-            finish(.success(.complete(bytes: written)), context: context)
-        default:
-            break
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let reason =
-            switch error {
-            case LinkError.tls(let failure): failure.description
-            case LinkError.downloadFailed(let text): text
-            case let error as LinkError: error.description
-            // The decoder's word for a connection that closed inside the body.
-            case HTTPParserError.invalidEOFState: closedReason
-            case let error as HTTPParserError: "the server's answer is not HTTP (\(error))"
-            default: "\(closedReason): \(WebSocketConnector.describe(connectionError: error))"
-            }
-        fail(reason, context: context)
-    }
-
-    private var closedReason: String {
-        switch state {
-        case .receivingBody(let expected?): "the connection closed after \(written) of \(expected) bytes"
-        case .receivingBody(nil): "the connection closed before the response ended, after \(written) bytes"
-        default: "the connection closed before the server answered"
-        }
-    }
-
-    private func sendRequest(context: ChannelHandlerContext) {
-        guard case .connecting = state else { return }
-        state = .waitingForHead
-        context.write(wrapOutboundOut(.head(request)), promise: nil)
-        if let upload { context.write(wrapOutboundOut(.body(.byteBuffer(upload))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-
-    private func fail(_ reason: String, context: ChannelHandlerContext) {
-        finish(.failure(.downloadFailed(reason)), context: context)
-    }
-
-    /// Reports the first outcome only; nothing is written to the file after it.
-    private func finish(_ result: Result<Outcome, LinkError>, context: ChannelHandlerContext?) {
-        if case .finished = state { return }
-        state = .finished
-        outcome.completeWith(result.mapError { $0 as any Error })
-        context?.close(promise: nil)
-    }
-}
-
-@available(*, unavailable)
-extension HTTPDownloadHandler: Sendable {}

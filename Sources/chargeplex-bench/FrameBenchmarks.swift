@@ -51,7 +51,8 @@ enum FrameBenchmarks {
     }
 
     static func encode<R: OCPPRequest>(_ request: R, messageId: String) -> [UInt8] {
-        Frame.serializedCall(messageId: messageId, request: request)
+        // What the link sends: the request writes its payload, the frame wraps it.
+        Frame.call(Call(messageId: messageId, request: request)).serialized()
     }
 
     static func run() async throws {

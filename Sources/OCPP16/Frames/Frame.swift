@@ -62,7 +62,8 @@ enum PayloadBody: Sendable {
     case tree(JSONObject)
 
     init<M: JSONField>(_ message: M) {
-        var writer = JSONWriter()
+        // Most payloads fit; a SetChargingProfile of 24 periods grows it twice.
+        var writer = JSONWriter(reservingCapacity: 512)
         message.write(to: &writer)
         self = .written(writer.bytes)
     }
@@ -86,6 +87,11 @@ enum PayloadBody: Sendable {
             return try M(json: document.root)
         case .tree(let object): return try M(json: JSONValue.object(object))
         }
+    }
+
+    /// The payload's text when a message wrote it.
+    var written: [UInt8]? {
+        if case .written(let bytes) = self { bytes } else { nil }
     }
 
     func write(to writer: inout JSONWriter) {

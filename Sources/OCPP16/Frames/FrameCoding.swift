@@ -104,9 +104,17 @@ extension Frame {
         }
     }
 
+    private var body: [UInt8]? {
+        switch self {
+        case .call(let call): call.body.written
+        case .callResult(let result): result.body.written
+        case .callError: nil
+        }
+    }
+
     /// The text of the WebSocket message that carries the frame.
     public func serialized() -> [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(reservingCapacity: 64 + (body?.count ?? 0))
         switch self {
         case .call(let call):
             writer.append("[2,")
@@ -128,30 +136,6 @@ extension Frame {
     }
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
-
-    /// The text of a CALL carrying `request`, written in one pass.
-    public static func serializedCall<R: OCPPRequest>(messageId: String, request: R) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 256)
-        writer.append("[2,")
-        writer.write(string: messageId)
-        writer.bytes.append(UInt8(ascii: ","))
-        writer.write(string: R.action.rawValue)
-        writer.bytes.append(UInt8(ascii: ","))
-        PayloadCoding.append(request, to: &writer)
-        writer.bytes.append(UInt8(ascii: "]"))
-        return writer.bytes
-    }
-
-    /// The text of a CALLRESULT carrying `response`, written in one pass.
-    public static func serializedResult<M: OCPPMessage>(messageId: String, response: M) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: 128)
-        writer.append("[3,")
-        writer.write(string: messageId)
-        writer.bytes.append(UInt8(ascii: ","))
-        PayloadCoding.append(response, to: &writer)
-        writer.bytes.append(UInt8(ascii: "]"))
-        return writer.bytes
-    }
 }
 
 extension Call {

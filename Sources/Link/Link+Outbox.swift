@@ -38,6 +38,9 @@ extension Link {
                 continue
             }
             guard let message else {
+                // The connection may have ended while the outbox was read; its end
+                // woke nobody then, so waiting now would never end.
+                guard number == connectionNumber, connection != nil else { return }
                 await waitForOutbox()
                 continue
             }

@@ -86,6 +86,31 @@ import Testing
         await running.stop()
     }
 
+    /// The link shuts down while the drain is reading an (empty) outbox: the
+    /// read ends after the connection did, and stopping must not wait for it.
+    @Test func shutdownDuringAnOutboxReadEnds() async throws {
+        let cs = try await CentralSystemPeer.start()
+        defer { cs.kill() }
+        let outbox = HeldOutbox()
+        let link = try Link(configuration: .test(url: cs.url()), outbox: outbox)
+        let running = await RunningLink.start(link)
+        try await running.waitUntilOpen()
+        await outbox.waitUntilReading()
+        let stopping = Task { await running.stop() }
+        // Once a call says "not open", the link has taken in the connection's end.
+        try await withDeadline(.seconds(60), "the connection's end") {
+            while true {
+                do throws(LinkError) {
+                    _ = try await link.call(HeartbeatRequest())
+                } catch {
+                    if error == .notOpen { return }
+                }
+            }
+        }
+        await outbox.release()
+        try await withDeadline(.seconds(60), "shutdown after the outbox read") { await stopping.value }
+    }
+
     @Test func anUnansweredMessageIsRetriedAfterItsTimeout() async throws {
         let cs = try await CentralSystemPeer.start()
         defer { cs.kill() }
@@ -102,4 +127,34 @@ import Testing
         #expect(await outcomes.delivered == ["0", "1"])
         await running.stop()
     }
+}
+
+/// An empty outbox whose first read is held until the test releases it.
+private actor HeldOutbox: DurableOutbox {
+    private var held: CheckedContinuation<Void, Never>?
+    private var readers: [CheckedContinuation<Void, Never>] = []
+    private var released = false
+
+    func peek() async throws -> OutboxMessage? {
+        if !released {
+            for reader in readers { reader.resume() }
+            readers = []
+            await withCheckedContinuation { held = $0 }
+        }
+        return nil
+    }
+
+    func waitUntilReading() async {
+        guard held == nil else { return }
+        await withCheckedContinuation { readers.append($0) }
+    }
+
+    func release() {
+        released = true
+        held?.resume()
+        held = nil
+    }
+
+    func remove(_ message: OutboxMessage) async throws {}
+    func recordAttempt(_ message: OutboxMessage) async throws -> Int { 1 }
 }

@@ -20,6 +20,7 @@ extension ChargePoint {
         for name in unsavedCaches { saveAuthState(for: name) }
         unsavedCaches.removeAll()
         applyLimits(now: now)
+        retryUnwritten(now: now)
         storeEnergy(now: now, onlyIfDue: true)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
         await advanceFirmware(now: now)

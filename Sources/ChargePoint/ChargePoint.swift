@@ -27,8 +27,14 @@ public actor ChargePoint {
     public let identity: Identity
     let board: any Board
     let logger: Logger
-    let journal: TransactionJournal
+    /// Transactions and every operator's messages about them (nil: nothing is kept).
+    let ledger: TransactionLedger?
     let persistence: KeyValueStore?
+    /// Transaction records and messages that could not be written yet, in order.
+    var unwritten = TransactionWrite()
+    /// The last write of the charger's state failed: every connector reports
+    /// it, and no transaction starts until a write succeeds again.
+    var storageFailing = false
     var uplink: (any ChargePointUplink)?
     var requests: (@Sendable (ChargePointRequest) -> Void)?
 
@@ -66,7 +72,8 @@ public actor ChargePoint {
     public let maximumCurrent: Double
 
     public init(
-        identity: Identity, board: any Board, persistence: KeyValueStore?, configuration: ConfigurationStore,
+        identity: Identity, board: any Board, persistence: KeyValueStore?, ledger: TransactionLedger? = nil,
+        configuration: ConfigurationStore,
         localList: [AuthorizationData] = [], freeVend: IdToken? = nil, voltage: Double = 230, phases: Int = 3,
         maximumCurrent: Double = 32,
         logger: Logger = Logger(label: "chargeplex.chargepoint")
@@ -80,7 +87,7 @@ public actor ChargePoint {
         self.phases = phases
         self.maximumCurrent = maximumCurrent
         self.logger = logger
-        journal = TransactionJournal(persistence: persistence)
+        self.ledger = ledger
         connectors = (1...max(1, board.connectorCount)).map { Connector(number: $0) }
         var list = LocalAuthList()
         _ = list.apply(
@@ -108,20 +115,24 @@ public actor ChargePoint {
     /// After a crash or power cut: every transaction left open is stopped
     /// with reason PowerLoss and the last known meter value.
     public func recover(energy: [Int: Int64], now: OCPPDateTime) async {
-        for (connector, wattHours) in energy where connectors.indices.contains(connector - 1) {
-            connectors[connector - 1].wattHours = wattHours
+        for (connector, wattHours) in energy {
+            guard let index = index(of: connector), wattHours >= 0 else { continue }
+            connectors[index].wattHours = wattHours
             energyLedger.stored[connector] = wattHours
         }
-        for transaction in journal.open() {
+        var announced: [OutgoingMessage] = []
+        for transaction in storedTransactions() {
             lastRef = max(lastRef, transaction.ref)
             logger.warning("transaction left open by a power loss: stopping it", metadata: ["ref": "\(transaction.ref)", "connector": "\(transaction.connector)"])
+            // Never stamped before a value an operator already has.
             let stop = StopTransactionRequest(
-                idTag: transaction.idTag, meterStop: Int(max(transaction.lastMeter, transaction.meterStart)),
-                timestamp: transaction.lastMeterAt, transactionId: 0, reason: .powerLoss)
-            await uplink?.emit(.stopTransaction(ref: transaction.ref, stop))
-            journal.remove(transaction.ref)
+                idTag: transaction.idTag, meterStop: Int(transaction.lastMeter),
+                timestamp: max(transaction.lastMeterAt, transaction.lastReportedAt), transactionId: 0, reason: .powerLoss)
+            commit(TransactionWrite(messages: stopMessages(transaction, stop), ended: [transaction.ref]), now: now)
+            announced.append(.stopTransaction(ref: transaction.ref, stop))
         }
         board.makeSafe()
+        for message in announced { await uplink?.emit(message) }
         await reportAllStatuses(now: now, force: true)
     }
 
@@ -140,7 +151,7 @@ public actor ChargePoint {
         connectors.map { connector in
             ConnectorSnapshot(
                 number: connector.number, status: connector.status(reservation: reservation(for: connector.number)),
-                errorCode: connector.errorCode, transaction: connector.transaction, wattHours: connector.wattHours,
+                errorCode: errorCode(of: connector), transaction: connector.transaction, wattHours: connector.wattHours,
                 limitAmperes: connector.limitAmperes)
         }
     }
@@ -148,15 +159,25 @@ public actor ChargePoint {
     public var transactions: [Transaction] { connectors.compactMap(\.transaction) }
 
     func index(of connector: Int) -> Int? {
-        connectors.indices.contains(connector - 1) ? connector - 1 : nil
+        // Compared before any arithmetic: the number may come from the wire.
+        guard connector >= 1, connector <= connectors.count else { return nil }
+        return connector - 1
+    }
+
+    /// A connector's error: its own fault, else a state that cannot be written.
+    func errorCode(of connector: Connector) -> ChargePointErrorCode {
+        connector.faults.isEmpty && storageFailing ? .otherError : connector.errorCode
     }
 
     // MARK: Status
 
     func statusRequest(for connector: Connector, now: OCPPDateTime) -> StatusNotificationRequest {
-        StatusNotificationRequest(
-            connectorId: connector.number, errorCode: connector.errorCode,
-            status: connector.status(reservation: reservation(for: connector.number)), timestamp: now)
+        let storage = connector.faults.isEmpty && storageFailing
+        return StatusNotificationRequest(
+            connectorId: connector.number, errorCode: errorCode(of: connector),
+            info: storage ? "the charger's state cannot be written" : nil,
+            status: connector.status(reservation: reservation(for: connector.number)), timestamp: now,
+            vendorErrorCode: storage ? "StorageFull" : nil)
     }
 
     /// Sends a StatusNotification for every connector whose status changed
@@ -166,7 +187,7 @@ public actor ChargePoint {
         let minimum = Int64(configuration.integer("MinimumStatusDuration")) * 1000
         for index in connectors.indices {
             let status = connectors[index].status(reservation: reservation(for: connectors[index].number))
-            let error = connectors[index].errorCode
+            let error = errorCode(of: connectors[index])
             if let reported = connectors[index].reported, reported.status == status, reported.error == error {
                 connectors[index].settling = nil
                 continue

@@ -19,14 +19,19 @@ public enum OutgoingMessage: Sendable, Equatable {
 
 /// The charge point's way out: implemented by the operators layer.
 public protocol ChargePointUplink: AnyObject, Sendable {
-    /// Hands a message over. Transaction messages are stored durably before
-    /// this returns.
+    /// Hands a message over. Transaction messages (start, stop, transaction
+    /// MeterValues) are on disk in every recipient's queue before this is
+    /// called (see `TransactionLedger`): here they only wake the links.
     func emit(_ message: OutgoingMessage) async
+    /// The operators every transaction message goes to now, each with a
+    /// queue of its own. Read without suspending, so that an event and its
+    /// messages are written in one commit.
+    var transactionRecipients: [String] { get }
     /// Asks the authority about an idTag. Nil when it cannot be asked now
     /// (no authority, offline, no answer in time): offline rules apply.
     func authorize(_ idTag: IdToken) async -> IdTagInfo?
     /// The operator whose local list and cache count, if any.
-    var authorityName: String? { get async }
+    var authorityName: String? { get }
     /// Whether the authority's connection is open now.
     var authorityOnline: Bool { get async }
 }

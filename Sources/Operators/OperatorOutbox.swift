@@ -7,11 +7,14 @@ import Store
 /// transaction message gets this operator's own transactionId at the moment
 /// it is sent, since it may have been queued before the id was known.
 struct OperatorOutbox: DurableOutbox {
-    let queue: MessageQueue
+    let ledger: TransactionLedger
     let operatorName: String
-    let ids: TransactionIds
+    /// Told whenever a message leaves the queue.
+    let progress: SessionState
     let now: @Sendable () -> Int64
     let logger: Logger
+
+    var queue: MessageQueue { ledger.queue }
 
     func peek() async throws -> OutboxMessage? {
         while let queued = try queue.peek(operator: operatorName) {
@@ -21,21 +24,46 @@ struct OperatorOutbox: DurableOutbox {
                 continue
             }
             if let ref = queued.transactionRef, queued.kind != .startTransaction {
-                guard let transactionId = ids.id(of: ref, for: operatorName) else {
-                    // Its StartTransaction was given up: this operator has no id for it.
-                    logger.error("transaction message without a transactionId dropped", metadata: ["operator": "\(operatorName)", "ref": "\(ref)"])
-                    try queue.remove(id: queued.id)
+                switch try ledger.state(of: ref, for: operatorName) {
+                case .known(let transactionId):
+                    payload["transactionId"] = .integer(Int64(transactionId))
+                case .abandoned, .unknown:
+                    // Only a StartTransaction that was given up (or never
+                    // queued, in records older than the ledger) gets here: a
+                    // queued one is always ahead of its transaction's messages.
+                    logger.error(
+                        "transaction message dropped: this operator never accepted its StartTransaction",
+                        metadata: ["operator": "\(operatorName)", "ref": "\(ref)", "action": "\(queued.action)"])
+                    if queued.kind == .stopTransaction {
+                        try ledger.finished(ref: ref, for: operatorName, messageId: queued.id)
+                    } else {
+                        try queue.remove(id: queued.id)
+                    }
+                    await progress.outboxMoved()
                     continue
+                case .queued:
+                    // Cannot happen while the queue is in order; keep it rather than lose it.
+                    logger.critical("transaction message ahead of its StartTransaction", metadata: ["operator": "\(operatorName)", "ref": "\(ref)"])
+                    return nil
                 }
-                payload["transactionId"] = .integer(Int64(transactionId))
             }
-            return OutboxMessage(id: queued.id.rawValue, action: queued.action, payload: payload, attempts: queued.attempts)
+            return OutboxMessage(
+                id: queued.id.rawValue, action: queued.action, payload: payload, attempts: queued.attempts,
+                transactionRef: queued.transactionRef)
         }
         return nil
     }
 
+    /// Forgets a message; one whose answer was booked (a StartTransaction's
+    /// transactionId, a StopTransaction's end) left the queue with it already.
     func remove(_ message: OutboxMessage) async throws {
-        try queue.remove(id: QueuedMessage.ID(rawValue: message.id))
+        // A transaction's Start and Stop leave the queue in the commit that
+        // books their answer (`Operators.delivered`): if that commit failed,
+        // the message stays and goes again rather than lose the id.
+        let booked = message.transactionRef != nil
+            && (message.action == OCPPAction.startTransaction.rawValue || message.action == OCPPAction.stopTransaction.rawValue)
+        if !booked { try queue.remove(id: QueuedMessage.ID(rawValue: message.id)) }
+        await progress.outboxMoved()
     }
 
     func recordAttempt(_ message: OutboxMessage) async throws -> Int {

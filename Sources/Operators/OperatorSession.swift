@@ -4,6 +4,15 @@ import Link
 import OCPP16
 import Synchronization
 
+/// A message that is not queued durably (status, heartbeat, …), and the
+/// sequence number of the newest queued message when it was posted: it is
+/// sent only once this operator's queue holds nothing up to that number, so
+/// that a status never overtakes the transaction message it follows.
+struct Post: Sendable {
+    var request: any OCPPRequest & Sendable
+    var after: Int64?
+}
+
 /// One operator while it is in the list: its entry, its link, whether the
 /// Central System accepted our BootNotification, and its heartbeat.
 final class OperatorSession: Sendable {
@@ -13,8 +22,8 @@ final class OperatorSession: Sendable {
     let state: SessionState
     /// Status and other non-durable messages go out through one ordered
     /// stream, so the operator sees them in the order they happened.
-    let posts: AsyncStream<any OCPPRequest & Sendable>.Continuation
-    let postStream: AsyncStream<any OCPPRequest & Sendable>
+    let posts: AsyncStream<Post>.Continuation
+    let postStream: AsyncStream<Post>
     /// Posted messages not yet sent (or dropped), so that a clean shutdown
     /// can give them time to leave.
     private let unsentPosts = Mutex(0)
@@ -23,26 +32,44 @@ final class OperatorSession: Sendable {
         self.entry = entry
         self.link = link
         self.outbox = outbox
-        self.state = SessionState()
-        (postStream, posts) = AsyncStream.makeStream(of: (any OCPPRequest & Sendable).self, bufferingPolicy: .bufferingNewest(256))
+        self.state = outbox.progress
+        (postStream, posts) = AsyncStream.makeStream(of: Post.self, bufferingPolicy: .unbounded)
     }
 
     var name: String { entry.name }
 
     var pendingPosts: Int { unsentPosts.withLock { $0 } }
 
-    func post(_ request: any OCPPRequest & Sendable) {
-        // When the buffer is full the oldest is dropped: the count stays.
-        if case .enqueued = posts.yield(request) { unsentPosts.withLock { $0 += 1 } }
+    func post(_ request: any OCPPRequest & Sendable, after sequence: Int64? = nil) {
+        unsentPosts.withLock { $0 += 1 }
+        if case .terminated = posts.yield(Post(request: request, after: sequence)) {
+            unsentPosts.withLock { $0 -= 1 }
+        }
     }
 
     /// Sends posted messages one at a time while the link is open; a message
     /// posted while it is closed is dropped (status is resent on reconnect).
     func runPosts() async {
-        for await request in postStream {
-            if await state.registered { _ = try? await send(request) }
-            unsentPosts.withLock { $0 = max(0, $0 - 1) }
+        for await post in postStream {
+            defer { unsentPosts.withLock { $0 = max(0, $0 - 1) } }
+            if let sequence = post.after, !(await waitForQueue(upTo: sequence)) { continue }
+            if await state.registered { _ = try? await send(post.request) }
         }
+    }
+
+    /// Waits until nothing queued up to `sequence` is left for this operator;
+    /// false when the connection closed first.
+    private func waitForQueue(upTo sequence: Int64) async -> Bool {
+        while await state.registered {
+            let progress = await state.outboxProgress
+            do {
+                guard try outbox.ledger.hasQueued(for: name, upTo: sequence) else { return true }
+            } catch {
+                return true
+            }
+            await state.waitForOutbox(after: progress)
+        }
+        return false
     }
 
     private func send<R: OCPPRequest>(_ request: R) async throws(LinkError) -> R.Response {
@@ -56,6 +83,9 @@ actor SessionState {
     var heartbeatInterval: Int64 = 300
     var lastHeartbeat: OCPPDateTime?
     var open = false
+    /// Counts messages that left the queue; posts waiting for the queue watch it.
+    private(set) var outboxProgress: UInt64 = 0
+    private var outboxWaiters: [CheckedContinuation<Void, Never>] = []
 
     var registered: Bool { open && registration == .accepted }
 
@@ -68,6 +98,21 @@ actor SessionState {
 
     func closed() {
         open = false
+        outboxMoved()
+    }
+
+    /// A queued message was answered, given up or dropped.
+    func outboxMoved() {
+        outboxProgress &+= 1
+        let waiters = outboxWaiters
+        outboxWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the queue moved past `progress` (at once if it already has).
+    func waitForOutbox(after progress: UInt64) async {
+        guard progress == outboxProgress else { return }
+        await withCheckedContinuation { outboxWaiters.append($0) }
     }
 
     func setHeartbeatInterval(_ seconds: Int) {

@@ -31,7 +31,7 @@ extension Operators {
         switch request {
         case let stop as RemoteStopTransactionRequest:
             // The operator names the transaction by its own id.
-            if let ref = ids.ref(of: stop.transactionId, for: entry.name),
+            if let ref = knownRef(of: stop.transactionId, for: entry.name),
                 let transaction = transactions.first(where: { $0.ref == ref })
             {
                 context.ownsTransaction = transaction.authority == entry.name
@@ -44,7 +44,7 @@ extension Operators {
         case let set as SetChargingProfileRequest:
             // A TxProfile names the transaction by this operator's own id.
             if let transactionId = set.csChargingProfiles.transactionId {
-                guard let ref = ids.ref(of: transactionId, for: entry.name) else {
+                guard let ref = knownRef(of: transactionId, for: entry.name) else {
                     return SetChargingProfileResponse(status: .rejected)
                 }
                 var translated = set
@@ -76,6 +76,16 @@ extension Operators {
             return answer
         default:
             return await chargePoint.respond(to: forwarded, from: RequestOrigin(operatorName: entry.name), now: now)
+        }
+    }
+
+    /// The transaction an operator names by its own transactionId.
+    func knownRef(of transactionId: Int, for name: String) -> Int64? {
+        do {
+            return try ledger.ref(of: transactionId, for: name)
+        } catch {
+            logger.error("cannot read the transaction ids", metadata: ["operator": "\(name)", "error": "\(error)"])
+            return nil
         }
     }
 

@@ -20,52 +20,74 @@ extension Operators {
         }
         let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
         if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
+        bringUpToDate(name, transactions: await chargePoint.transactions)
+        // The status of every connector, after what is queued: Charging never
+        // reaches an operator before the StartTransaction it follows.
         for status in await chargePoint.currentStatuses(now: clock()) {
-            _ = try await opening.call(status)
+            post(status, to: name, afterQueued: true)
         }
-        await bringUpToDate(name)
     }
 
     /// An operator that joins while transactions run gets each one's
-    /// StartTransaction with its original timestamp and meterStart.
-    func bringUpToDate(_ name: String) async {
-        let queued = (try? queue.all(operator: name)) ?? []
-        for transaction in await chargePoint.transactions {
-            let known = ids.id(of: transaction.ref, for: name) != nil
-            let waiting = queued.contains { $0.transactionRef == transaction.ref && $0.kind == .startTransaction }
-            guard !known, !waiting else { continue }
-            logger.info("bringing a late operator up to date", metadata: ["operator": "\(name)", "ref": "\(transaction.ref)"])
-            let start = StartTransactionRequest(
-                connectorId: transaction.connector, idTag: transaction.idTag, meterStart: Int(transaction.meterStart),
-                reservationId: transaction.reservationId, timestamp: transaction.startedAt)
-            enqueue(start, kind: .startTransaction, ref: transaction.ref, to: name, now: clock().millisecondsSince1970)
+    /// StartTransaction with its original timestamp and meterStart, unless
+    /// it was told already; checked and queued in one commit, so that it
+    /// cannot cross the charge point's own messages.
+    func bringUpToDate(_ name: String, transactions: [Transaction]) {
+        guard !transactions.isEmpty else { return }
+        let starts = transactions.map { (ref: $0.ref, payload: PayloadCoding.encodedBytes($0.startRequest)) }
+        do {
+            let queued = try ledger.catchUp(name, starts: starts, at: clock().millisecondsSince1970)
+            for ref in queued {
+                logger.info("bringing a late operator up to date", metadata: ["operator": "\(name)", "ref": "\(ref)"])
+            }
+            if !queued.isEmpty { wakeLinks(of: name) }
+        } catch {
+            logger.error("cannot queue a late operator's StartTransaction", metadata: ["operator": "\(name)", "error": "\(error)"])
         }
     }
 
-    /// A queued message was answered (or given up).
+    /// A queued message was answered (or given up): what it means for the
+    /// operator's view of its transaction is booked in the commit that takes
+    /// it out of the queue.
     func delivered(_ message: OutboxMessage, _ outcome: OutboxOutcome, to name: String) async {
-        guard case .delivered(let result) = outcome else {
-            logger.error("transaction message given up", metadata: ["operator": "\(name)", "action": "\(message.action)"])
-            return
-        }
-        let queued = try? queue.all(operator: name).first { $0.id.rawValue == message.id }
-        guard let ref = queued?.transactionRef else { return }
-        switch message.action {
-        case OCPPAction.startTransaction.rawValue:
-            guard let confirmation = try? result.decode(StartTransactionResponse.self) else { return }
-            ids.record(confirmation.transactionId, ref: ref, for: name)
-            // Only the verdict of the transaction's own authority counts.
-            let transaction = await chargePoint.transactions.first { $0.ref == ref }
-            if let transaction, transaction.authority == name {
-                await chargePoint.startConfirmed(ref: ref, idTagInfo: confirmation.idTagInfo, now: clock())
-            } else if confirmation.idTagInfo.status != .accepted {
-                logger.info("a non-authority refused an idTag: ignored", metadata: ["operator": "\(name)", "status": "\(confirmation.idTagInfo.status.rawValue)"])
+        guard let ref = message.transactionRef else { return }
+        let id = QueuedMessage.ID(rawValue: message.id)
+        do {
+            switch (message.action, outcome) {
+            case (OCPPAction.startTransaction.rawValue, .delivered(let result)):
+                let confirmation: StartTransactionResponse
+                do {
+                    confirmation = try result.decode(StartTransactionResponse.self)
+                } catch {
+                    // The Central System's answer cannot be read: given up like an unanswered one.
+                    logger.error("unreadable StartTransaction.conf: transaction given up for this operator", metadata: ["operator": "\(name)", "ref": "\(ref)", "error": "\(error)"])
+                    try ledger.startAbandoned(ref: ref, for: name, messageId: id)
+                    return
+                }
+                try ledger.startConfirmed(ref: ref, transactionId: confirmation.transactionId, for: name, messageId: id)
+                // Only the verdict of the transaction's own authority counts.
+                let transaction = await chargePoint.transactions.first { $0.ref == ref }
+                if let transaction, transaction.authority == name {
+                    await chargePoint.startConfirmed(ref: ref, idTagInfo: confirmation.idTagInfo, now: clock())
+                } else if confirmation.idTagInfo.status != .accepted {
+                    logger.info("a non-authority refused an idTag: ignored", metadata: ["operator": "\(name)", "status": "\(confirmation.idTagInfo.status.rawValue)"])
+                }
+            case (OCPPAction.startTransaction.rawValue, .abandoned):
+                logger.error("StartTransaction given up: this operator will not hear of the transaction", metadata: ["operator": "\(name)", "ref": "\(ref)"])
+                try ledger.startAbandoned(ref: ref, for: name, messageId: id)
+            case (OCPPAction.stopTransaction.rawValue, let outcome):
+                if case .abandoned = outcome {
+                    logger.error("StopTransaction given up", metadata: ["operator": "\(name)", "ref": "\(ref)"])
+                }
+                // The id is no longer needed once the stop is through.
+                try ledger.finished(ref: ref, for: name, messageId: id)
+            default:
+                if case .abandoned = outcome {
+                    logger.error("transaction message given up", metadata: ["operator": "\(name)", "action": "\(message.action)"])
+                }
             }
-        case OCPPAction.stopTransaction.rawValue:
-            // The id is no longer needed once the stop is through.
-            ids.forget(ref: ref, for: name)
-        default:
-            break
+        } catch {
+            logger.critical("cannot book a transaction message's answer; it will be sent again", metadata: ["operator": "\(name)", "ref": "\(ref)", "error": "\(error)"])
         }
     }
 
@@ -88,6 +110,9 @@ extension Operators {
         public var registration: String
         public var queueDepth: Int
         public var transactionIds: [Int64: Int]
+        /// StartTransactions to this operator that were given up, ever: their
+        /// transactions' later messages did not reach it.
+        public var abandonedStarts: Int
     }
 
     public func overview() async -> [Overview] {
@@ -99,12 +124,20 @@ extension Operators {
             let link = await session?.link.state.description ?? (entry.enabled ? "not connected" : "disabled")
             let registration = await session?.state.registration?.rawValue ?? "-"
             var known: [Int64: Int] = [:]
-            for ref in refs { if let id = ids.id(of: ref, for: entry.name) { known[ref] = id } }
+            var depth = 0
+            var abandoned = 0
+            do {
+                known = try ledger.transactionIds(for: entry.name).filter { refs.contains($0.key) }
+                depth = try queue.count(operator: entry.name)
+                abandoned = try ledger.abandonedStarts(for: entry.name)
+            } catch {
+                logger.error("cannot read an operator's queue", metadata: ["operator": "\(entry.name)", "error": "\(error)"])
+            }
             lines.append(
                 Overview(
                     name: entry.name, role: entry.role, url: entry.url, isAuthority: entry.name == authority,
                     enabled: entry.enabled, link: link, registration: registration,
-                    queueDepth: (try? queue.count(operator: entry.name)) ?? 0, transactionIds: known))
+                    queueDepth: depth, transactionIds: known, abandonedStarts: abandoned))
         }
         return lines
     }

@@ -46,12 +46,18 @@ extension Operators {
             logger.info("operator removed or changed: disconnecting", metadata: ["operator": "\(name)"])
             await disconnect(name)
             if wanted[name] == nil {
-                _ = try? queue.removeAll(operator: name)
-                ids.forgetAll(for: name)
+                do {
+                    try ledger.forget(name)
+                } catch {
+                    logger.error("cannot clear a removed operator's queue", metadata: ["operator": "\(name)", "error": "\(error)"])
+                }
             }
         }
         entries = newEntries
+        // An operator added while transactions run hears of them first.
+        let running = await chargePoint.transactions
         for (name, entry) in wanted where sessions[name] == nil {
+            bringUpToDate(name, transactions: running)
             connect(entry)
         }
     }
@@ -63,19 +69,25 @@ extension Operators {
         await runs.removeValue(forKey: name)?.value
     }
 
-    /// Waits until every connected operator's queue is empty, or `limit`
-    /// has passed: used on shutdown, so that what is stored anyway goes out now.
+    /// Waits until every connected operator has sent what it has queued and
+    /// posted, or `limit` has passed: used on shutdown, so that what is
+    /// stored anyway goes out now. Operators that are not connected have
+    /// nothing to wait for.
     public func drain(within limit: Duration) async {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         while clock.now < deadline {
             var pending = 0
             for session in sessions.values where await session.state.registered {
-                pending += (try? queue.count(operator: session.name)) ?? 0
+                do {
+                    pending += try queue.count(operator: session.name)
+                } catch {
+                    logger.error("cannot read the queue", metadata: ["operator": "\(session.name)", "error": "\(error)"])
+                }
                 pending += session.pendingPosts
             }
             if pending == 0 { return }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -109,7 +121,7 @@ extension Operators {
         guard sessions[entry.name] == nil, entries.contains(where: { $0.name == entry.name && $0.enabled }) else { return }
         var logger = logger
         logger[metadataKey: "operator"] = "\(entry.name)"
-        let outbox = OperatorOutbox(queue: queue, operatorName: entry.name, ids: ids, now: now, logger: logger)
+        let outbox = OperatorOutbox(ledger: ledger, operatorName: entry.name, progress: SessionState(), now: now, logger: logger)
         let name = entry.name
         let link: Link
         do {

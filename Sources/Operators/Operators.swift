@@ -4,6 +4,7 @@ import Link
 import Logging
 import OCPP16
 import Store
+import Synchronization
 
 /// Several Central Systems at once (operators.md): one link per operator,
 /// every charger event fanned out, each operator's own transaction ids and
@@ -37,15 +38,28 @@ public actor Operators: ChargePointUplink {
     }
 
     let chargePoint: ChargePoint
-    let queue: MessageQueue
+    let ledger: TransactionLedger
+    var queue: MessageQueue { ledger.queue }
     let store: KeyValueStore?
-    let ids: TransactionIds
     let settings: Settings
     let clock: @Sendable () -> OCPPDateTime
     let logger: Logger
     var sessions: [String: OperatorSession] = [:]
     var runs: [String: Task<Void, Never>] = [:]
-    public internal(set) var entries: [OperatorEntry] = []
+    public internal(set) var entries: [OperatorEntry] = [] {
+        didSet {
+            let recipients = entries.filter(\.enabled).map(\.name)
+            let authority = Self.authority(of: entries)?.name
+            roster.withLock { $0 = Roster(recipients: recipients, authority: authority) }
+        }
+    }
+    /// Who gets transaction messages and who is the authority, readable
+    /// without suspending (the charge point reads it inside its commits).
+    struct Roster {
+        var recipients: [String] = []
+        var authority: String?
+    }
+    let roster = Mutex(Roster())
     public internal(set) var source: ListSource = .configuration
 
     public init(
@@ -53,9 +67,8 @@ public actor Operators: ChargePointUplink {
         clock: @escaping @Sendable () -> OCPPDateTime, logger: Logger = Logger(label: "chargeplex.operators")
     ) {
         self.chargePoint = chargePoint
-        self.queue = queue
+        self.ledger = TransactionLedger(queue: queue)
         self.store = store
-        self.ids = TransactionIds(store: store)
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -69,7 +82,9 @@ public actor Operators: ChargePointUplink {
         return enabled.first { $0.role == .billing } ?? enabled.first { $0.role == .home }
     }
 
-    public var authorityName: String? { Self.authority(of: entries)?.name }
+    public nonisolated var authorityName: String? { roster.withLock { $0.authority } }
+
+    public nonisolated var transactionRecipients: [String] { roster.withLock { $0.recipients } }
 
     public var authorityOnline: Bool {
         get async {
@@ -102,70 +117,48 @@ public actor Operators: ChargePointUplink {
 
     // MARK: Fan-out
 
+    /// Transaction messages are in every recipient's queue already (the
+    /// charge point wrote them with the event): their links are woken. A
+    /// status goes after whatever each operator has queued before it.
     public func emit(_ message: OutgoingMessage) async {
-        let now = clock().millisecondsSince1970
         switch message {
         case .status(let request, let target):
-            post(request, to: target)
+            post(request, to: target, afterQueued: true)
         case .firmwareStatus(let request, let target):
             post(request, to: target)
         case .diagnosticsStatus(let request, let target):
             post(request, to: target)
-        case .startTransaction(let ref, let request):
-            enqueue(request, kind: .startTransaction, ref: ref, to: nil, now: now)
-        case .stopTransaction(let ref, let request):
-            // transactionData per operator: what its own StopTxnSampledData asks for.
-            let configuration = await chargePoint.configuration
-            enqueue(request, kind: .stopTransaction, ref: ref, to: nil, now: now) { request, name in
-                var tailored = request
-                tailored.transactionData = Self.transactionData(
-                    request.transactionData, measurands: configuration.list("StopTxnSampledData", for: name))
-                return tailored
-            }
+        case .startTransaction, .stopTransaction:
+            wakeLinks(of: nil)
         case .meterValues(let ref, let request, let target):
-            if let ref {
-                enqueue(request, kind: .meterValues, ref: ref, to: target, now: now)
+            if ref != nil {
+                wakeLinks(of: target)
             } else {
                 post(request, to: target)
             }
         }
     }
 
-    func post(_ request: any OCPPRequest & Sendable, to target: String?) {
+    func wakeLinks(of target: String?) {
         for session in sessions.values where target == nil || session.name == target {
-            session.post(request)
+            let link = session.link
+            Task { await link.outboxChanged() }
         }
     }
 
-    /// The sampled values of `data` whose measurand is in `measurands`
-    /// (no measurand means the energy register); nil when none is left.
-    static func transactionData(_ data: [MeterValue]?, measurands: [String]) -> [MeterValue]? {
-        let kept = (data ?? []).compactMap { value -> MeterValue? in
-            let samples = value.sampledValue.filter { measurands.contains(($0.measurand ?? .energyActiveImportRegister).rawValue) }
-            return samples.isEmpty ? nil : MeterValue(timestamp: value.timestamp, sampledValue: samples)
-        }
-        return kept.isEmpty ? nil : kept
-    }
-
-    /// Stores the message in the queue of every enabled operator of the
-    /// list (or one), connected or not, before returning; then wakes the links.
-    ///
-    /// - Parameter tailor: when given, makes each operator's own copy.
-    func enqueue<R: OCPPRequest>(
-        _ request: R, kind: MessageKind, ref: Int64, to target: String?, now: Int64, tailor: ((R, String) -> R)? = nil
-    ) {
-        let common = PayloadCoding.encodedBytes(request)
-        for entry in entries where entry.enabled && (target == nil || entry.name == target) {
-            let payload = tailor.map { PayloadCoding.encodedBytes($0(request, entry.name)) } ?? common
+    /// - Parameter afterQueued: sent only once the operator's queue holds
+    ///   nothing that was queued before now.
+    func post(_ request: any OCPPRequest & Sendable, to target: String?, afterQueued: Bool = false) {
+        var sequence: Int64?
+        if afterQueued {
             do {
-                try queue.enqueue(
-                    operator: entry.name, action: R.action.rawValue, payload: payload, kind: kind, transactionRef: ref, at: now)
+                sequence = try ledger.latestSequence()
             } catch {
-                logger.critical("could not store a transaction message", metadata: ["operator": "\(entry.name)", "error": "\(error)"])
+                logger.error("cannot read the queue", metadata: ["error": "\(error)"])
             }
-            if let link = sessions[entry.name]?.link {
-                Task { await link.outboxChanged() }
-            }
+        }
+        for session in sessions.values where target == nil || session.name == target {
+            session.post(request, after: sequence)
         }
     }
 }

@@ -62,30 +62,41 @@ public struct MessageQueue: Sendable {
         operator operatorName: String, action: String, payload: [UInt8], kind: MessageKind,
         transactionRef: Int64?, at now: Int64
     ) throws -> EnqueueResult {
-        let result = try database.transaction { connection in
-            try connection.run(
-                """
-                INSERT INTO message_queue (operator, action, kind, payload, transaction_ref, enqueued_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [.text(operatorName), .text(action), .text(kind.rawValue), .blob(payload),
-                 SQLValue(transactionRef), .integer(now)])
-            let message = QueuedMessage(
-                id: QueuedMessage.ID(rawValue: connection.lastInsertRowID), operatorName: operatorName,
-                action: action, kind: kind, payload: payload, transactionRef: transactionRef,
-                enqueuedAt: now, attempts: 0, lastAttemptAt: nil)
-            let dropped = try dropOverflow(of: operatorName, in: connection)
-            return EnqueueResult(message: message, dropped: dropped)
+        try database.transaction { connection in
+            try enqueue(
+                operator: operatorName, action: action, payload: payload, kind: kind, transactionRef: transactionRef,
+                at: now, in: connection)
         }
-        if !result.dropped.isEmpty {
+    }
+
+    /// `enqueue` inside a transaction the caller holds, so that the message commits together
+    /// with whatever else the caller writes.
+    @discardableResult
+    func enqueue(
+        operator operatorName: String, action: String, payload: [UInt8], kind: MessageKind,
+        transactionRef: Int64?, at now: Int64, in connection: Connection
+    ) throws -> EnqueueResult {
+        try connection.run(
+            """
+            INSERT INTO message_queue (operator, action, kind, payload, transaction_ref, enqueued_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [.text(operatorName), .text(action), .text(kind.rawValue), .blob(payload),
+             SQLValue(transactionRef), .integer(now)])
+        let message = QueuedMessage(
+            id: QueuedMessage.ID(rawValue: connection.lastInsertRowID), operatorName: operatorName,
+            action: action, kind: kind, payload: payload, transactionRef: transactionRef,
+            enqueuedAt: now, attempts: 0, lastAttemptAt: nil)
+        let dropped = try dropOverflow(of: operatorName, in: connection)
+        if !dropped.isEmpty {
             logger.warning(
                 "message queue full, dropped MeterValues",
                 metadata: [
-                    "operator": "\(operatorName)", "dropped": "\(result.dropped.count)",
+                    "operator": "\(operatorName)", "dropped": "\(dropped.count)",
                     "capacity": "\(capacityPerOperator)",
                 ])
         }
-        return result
+        return EnqueueResult(message: message, dropped: dropped)
     }
 
     private func dropOverflow(of operatorName: String, in connection: Connection) throws -> [QueuedMessage] {

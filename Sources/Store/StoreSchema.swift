@@ -36,5 +36,6 @@ public enum StoreSchema {
                     PRIMARY KEY (namespace, key)
                 ) WITHOUT ROWID;
                 """),
+        Migration("typed transactions", sql: TransactionTables.migration),
     ]
 }

@@ -45,8 +45,9 @@ enum ChargePointBenchmarks {
             board.finish()
             drain.cancel()
         }
+        let ledger = try store.map { TransactionLedger(queue: try MessageQueue(database: $0.database)) }
         let chargePoint = ChargePoint(
-            identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store,
+            identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store, ledger: ledger,
             configuration: ConfigurationStore(
                 persistence: store, connectorCount: 1, initial: [(key: "LocalPreAuthorize", value: "true")]))
         await chargePoint.attach(uplink: HomeUplink(), requests: { _ in })
@@ -110,8 +111,9 @@ enum ChargePointBenchmarks {
 private final class HomeUplink: ChargePointUplink {
     func emit(_ message: OutgoingMessage) async {}
     func authorize(_ idTag: IdToken) async -> IdTagInfo? { IdTagInfo(status: .accepted) }
-    var authorityName: String? { get async { "home" } }
+    var authorityName: String? { "home" }
     var authorityOnline: Bool { get async { true } }
+    var transactionRecipients: [String] { ["home"] }
 }
 
 // MARK: - Helpers shared by the charge point and operators suites

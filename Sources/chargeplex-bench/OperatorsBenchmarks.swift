@@ -200,6 +200,7 @@ struct OperatorRig: Sendable {
         let board = SimBoard(connectorCount: connectors)
         let chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store,
+            ledger: TransactionLedger(queue: queue),
             configuration: ConfigurationStore(persistence: store, connectorCount: connectors))
         let operators = Operators(
             chargePoint: chargePoint, queue: queue, store: store,

@@ -27,22 +27,22 @@ import Testing
         await harness.plug()
         await harness.swipe("CARD")
         #expect(harness.uplink.starts.first?.meterStart == 5_000)
-        #expect(ChargePoint.storedRegisters(store)[1] == 5_000)
+        #expect(try ChargePoint.storedRegisters(store)[1] == 5_000)
 
         // A pulse meter at 22 kW: several steps a second, none written yet.
         for step in 1...300 { await harness.send(.energy(connector: 1, wattHours: 5_000 + Int64(step))) }
-        #expect(ChargePoint.storedRegisters(store)[1] == 5_000)
+        #expect(try ChargePoint.storedRegisters(store)[1] == 5_000)
 
         // The sampled value is on disk before it is reported.
         await harness.advance(seconds: 60)
         let reported = try #require(harness.uplink.meterValues.last?.request.meterValue.first?.sampledValue.first?.value)
         #expect(reported == "5300")
-        #expect(ChargePoint.storedRegisters(store)[1] == 5_300)
+        #expect(try ChargePoint.storedRegisters(store)[1] == 5_300)
 
         // More energy, then the power goes before the next write is due.
         for step in 1...100 { await harness.send(.energy(connector: 1, wattHours: 5_300 + Int64(step))) }
         await harness.advance(seconds: 20)
-        #expect(ChargePoint.storedRegisters(store)[1] == 5_300)
+        #expect(try ChargePoint.storedRegisters(store)[1] == 5_300)
 
         let restarted = await Harness(settings: Self.settings, persistence: store)
         let stop = try #require(restarted.uplink.stops.first)
@@ -56,12 +56,12 @@ import Testing
         var harness = await Harness(settings: [("MeterValueSampleInterval", "0")], persistence: store)
         await harness.send(.energy(connector: 2, wattHours: 10))
         await harness.advance(seconds: 1)
-        #expect(ChargePoint.storedRegisters(store)[2] == 10)
+        #expect(try ChargePoint.storedRegisters(store)[2] == 10)
         await harness.send(.energy(connector: 2, wattHours: 20))
         await harness.advance(seconds: 30)
-        #expect(ChargePoint.storedRegisters(store)[2] == 10)
+        #expect(try ChargePoint.storedRegisters(store)[2] == 10)
         await harness.advance(seconds: 30)
-        #expect(ChargePoint.storedRegisters(store)[2] == 20)
+        #expect(try ChargePoint.storedRegisters(store)[2] == 20)
     }
 
     @Test func aCleanStopWritesWhatIsLeft() async throws {
@@ -69,6 +69,6 @@ import Testing
         let harness = await Harness(persistence: store)
         await harness.send(.energy(connector: 1, wattHours: 42))
         await harness.chargePoint.flushEnergy(now: harness.now)
-        #expect(ChargePoint.storedRegisters(store)[1] == 42)
+        #expect(try ChargePoint.storedRegisters(store)[1] == 42)
     }
 }

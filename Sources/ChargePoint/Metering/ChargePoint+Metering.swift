@@ -1,4 +1,5 @@
 import OCPP16
+import Store
 
 /// Sampled and clock-aligned meter values, per operator.
 extension ChargePoint {
@@ -87,14 +88,44 @@ extension ChargePoint {
         for connector in connectors {
             if let transaction = connector.transaction { sampling.lastEnergy[transaction.ref] = connector.wattHours }
         }
-        if !due.isEmpty { storeEnergy(now: now) }
+        guard !due.isEmpty else { return }
+        recordMeterValues(due, now: now)
         for message in due { await uplink?.emit(message) }
+    }
+
+    /// Writes the transaction MeterValues among `messages` for their
+    /// operators, with the registers and the records that they report, in
+    /// one commit. A value is never reported before its register is on disk.
+    func recordMeterValues(_ messages: [OutgoingMessage], now: OCPPDateTime) {
+        var write = TransactionWrite()
+        for message in messages {
+            guard case .meterValues(let ref?, let request, let target) = message,
+                let index = connectors.firstIndex(where: { $0.transaction?.ref == ref }),
+                var transaction = connectors[index].transaction
+            else { continue }
+            if let latest = request.meterValue.map(\.timestamp).max(), latest > transaction.lastReportedAt {
+                transaction.lastReportedAt = latest
+            }
+            transaction.lastMeter = max(transaction.lastMeter, connectors[index].wattHours)
+            connectors[index].transaction = transaction
+            write.messages += meterMessages(transaction, request, to: target)
+        }
+        var all = energyWrite()
+        // Every record that a message reports goes with it, moved or not.
+        for connector in connectors {
+            guard let transaction = connector.transaction,
+                write.messages.contains(where: { $0.ref == transaction.ref }),
+                !all.records.contains(where: { $0.ref == transaction.ref })
+            else { continue }
+            all.records.append(transaction.stored)
+        }
+        all.messages = write.messages
+        if commit(all, now: now) { energyStored(all, now: now) }
     }
 
     /// A MeterValues of every connector (or one) now: TriggerMessage.
     func triggeredMeterValues(connector: Int?, for operatorName: String?, now: OCPPDateTime) -> [(Int64?, MeterValuesRequest)] {
         let measurands = configuration.list("MeterValuesSampledData", for: operatorName)
-        storeEnergy(now: now)
         return connectors.filter { connector == nil || $0.number == connector }.map { item in
             let values = sample(item, measurands: measurands.isEmpty ? ["Energy.Active.Import.Register"] : measurands, context: .trigger, now: now)
             return (

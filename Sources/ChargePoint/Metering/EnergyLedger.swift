@@ -27,30 +27,33 @@ struct EnergyLedger {
 }
 
 extension ChargePoint {
+    /// The registers that moved since they were last written, with their
+    /// transactions' records: what goes into the next commit.
+    func energyWrite() -> TransactionWrite {
+        var write = TransactionWrite()
+        for connector in connectors where connector.wattHours > energyLedger.stored[connector.number] ?? -1 {
+            write.registers[connector.number] = connector.wattHours
+            if let transaction = connector.transaction { write.records.append(transaction.stored) }
+        }
+        return write
+    }
+
+    /// Notes what of the registers is on disk after `write` was committed.
+    func energyStored(_ write: TransactionWrite, now: OCPPDateTime) {
+        guard !write.registers.isEmpty else { return }
+        for (connector, wattHours) in write.registers { energyLedger.stored[connector] = wattHours }
+        energyLedger.writtenAt = now
+    }
+
     /// Writes the registers that moved since they were last written, with
-    /// their transactions' journal entries, in one commit.
+    /// their transactions' records, in one commit.
     ///
     /// - Parameter onlyIfDue: for the periodic write: skipped when the last
     ///   write is less than a minute old.
     func storeEnergy(now: OCPPDateTime, onlyIfDue: Bool = false) {
-        let moved = connectors.filter { $0.wattHours > energyLedger.stored[$0.number] ?? -1 }
-        guard !moved.isEmpty, !onlyIfDue || energyLedger.isDue(at: now) else { return }
-        var registers: [String: String] = [:]
-        var entries: [String: String] = [:]
-        for connector in moved {
-            registers[String(connector.number)] = String(connector.wattHours)
-            if let transaction = connector.transaction {
-                entries[String(transaction.ref)] = TransactionJournal.entry(transaction)
-            }
-        }
-        do {
-            try persistence?.set(namespaces: [EnergyLedger.namespace: registers, TransactionJournal.namespace: entries])
-        } catch {
-            logger.error("energy registers not stored", metadata: ["error": "\(error)"])
-            return
-        }
-        for connector in moved { energyLedger.stored[connector.number] = connector.wattHours }
-        energyLedger.writtenAt = now
+        let write = energyWrite()
+        guard !write.isEmpty, !onlyIfDue || energyLedger.isDue(at: now) else { return }
+        if commit(write, now: now) { energyStored(write, now: now) }
     }
 
     /// Writes whatever the registers gained since their last write; for a
@@ -60,10 +63,10 @@ extension ChargePoint {
     }
 
     /// The registers as stored before a restart, by connector number.
-    public static func storedRegisters(_ store: KeyValueStore) -> [Int: Int64] {
+    public static func storedRegisters(_ store: KeyValueStore) throws -> [Int: Int64] {
         var registers: [Int: Int64] = [:]
-        for (key, value) in (try? store.all(namespace: EnergyLedger.namespace)) ?? [:] {
-            if let connector = Int(key), let wattHours = Int64(value) { registers[connector] = wattHours }
+        for (key, value) in try store.all(namespace: EnergyLedger.namespace) {
+            if let connector = Int(key), let wattHours = Int64(value), wattHours >= 0 { registers[connector] = wattHours }
         }
         return registers
     }

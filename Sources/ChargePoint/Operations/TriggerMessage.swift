@@ -10,9 +10,10 @@ extension ChargePoint {
             let statuses = currentStatuses(now: now).filter { request.connectorId == nil || $0.connectorId == request.connectorId }
             for status in statuses { await uplink?.emit(.status(status, to: operatorName)) }
         case .meterValues:
-            for (ref, values) in triggeredMeterValues(connector: request.connectorId == 0 ? nil : request.connectorId, for: operatorName, now: now) {
-                await uplink?.emit(.meterValues(ref: ref, values, to: operatorName))
-            }
+            let messages = triggeredMeterValues(connector: request.connectorId == 0 ? nil : request.connectorId, for: operatorName, now: now)
+                .map { OutgoingMessage.meterValues(ref: $0.0, $0.1, to: operatorName) }
+            recordMeterValues(messages, now: now)
+            for message in messages { await uplink?.emit(message) }
         case .firmwareStatusNotification:
             await uplink?.emit(.firmwareStatus(FirmwareStatusNotificationRequest(status: currentFirmwareStatus), to: operatorName))
         case .diagnosticsStatusNotification:

@@ -1,4 +1,5 @@
 import Board
+import Store
 import OCPP16
 
 /// A driver's session: card, plug, start, stop.
@@ -136,7 +137,7 @@ extension ChargePoint {
             _ = freeVend
             return AuthorizationDecision(info: IdTagInfo(status: .accepted), source: .freeVend)
         }
-        let authority = await uplink?.authorityName
+        let authority = uplink?.authorityName
         let local = localAuthorizer(for: authority)
         guard let authority else {
             // Nobody is in charge of money: only the configured list counts.
@@ -165,19 +166,34 @@ extension ChargePoint {
             cache: operatorName.flatMap { caches[$0] } ?? AuthorizationCache())
     }
 
+    /// Starts a transaction: its record and its StartTransaction for every
+    /// operator are written in one commit before the relay closes. Refused
+    /// (the driver sees it) when that record cannot be written.
     func startTransaction(on connector: Int, idTag: IdToken, parentIdTag: IdToken?, reservationId: Int?, now: OCPPDateTime) async {
         guard let index = index(of: connector), connectors[index].transaction == nil else { return }
-        // meterStart is reported: the register must never read lower after a restart.
-        storeEnergy(now: now)
-        lastRef = max(lastRef, journal.lastRef()) + 1
-        let authority = await uplink?.authorityName
-        let transaction = Transaction(
-            ref: lastRef, connector: connector, idTag: idTag, parentIdTag: parentIdTag,
-            meterStart: connectors[index].wattHours, startedAt: now, reservationId: reservationId, authority: authority)
-        // The journal entry comes first: from then on a power cut cannot lose
-        // the session. The relay closes before the StartTransaction is queued
-        // for the operators, which takes a disk write per operator.
-        journal.save(transaction, isNew: true)
+        guard let stored = storedLastRef() else {
+            board.perform(.indicate(connector: connector, .rejected))
+            await reportStatuses(now: now)
+            return
+        }
+        let ref = max(lastRef, stored) + 1
+        var transaction = Transaction(
+            ref: ref, connector: connector, idTag: idTag, parentIdTag: parentIdTag,
+            meterStart: connectors[index].wattHours, startedAt: now, reservationId: reservationId, authority: uplink?.authorityName)
+        transaction.lastMeterAt = now
+        // meterStart is reported: the register goes to disk with the record,
+        // so that it never reads lower after a restart.
+        var write = energyWrite()
+        write.append(TransactionWrite(records: [transaction.stored], messages: startMessages(transaction)))
+        guard commit(write, now: now, keep: false) else {
+            logger.error("transaction not started: its record cannot be written", metadata: ["connector": "\(connector)"])
+            connectors[index].pendingStart = nil
+            board.perform(.indicate(connector: connector, .rejected))
+            await reportStatuses(now: now)
+            return
+        }
+        energyStored(write, now: now)
+        lastRef = ref
         connectors[index].transaction = transaction
         connectors[index].finishing = false
         if let reservationId { reservations.removeAll { $0.id == reservationId } }
@@ -186,12 +202,9 @@ extension ChargePoint {
         connectors[index].reportedLimit = nil
         setRelay(connector, closed: true)
         applyLimits(now: now)
-        let start = StartTransactionRequest(
-            connectorId: connector, idTag: idTag, meterStart: Int(transaction.meterStart), reservationId: reservationId,
-            timestamp: now)
-        await uplink?.emit(.startTransaction(ref: transaction.ref, start))
         board.perform(.indicate(connector: connector, .charging))
         logger.info("transaction started", metadata: ["ref": "\(transaction.ref)", "connector": "\(connector)"])
+        await uplink?.emit(.startTransaction(ref: transaction.ref, transaction.startRequest))
         await reportStatuses(now: now)
     }
 
@@ -203,18 +216,21 @@ extension ChargePoint {
     }
 
     /// Ends the transaction on `connector`: relay open first, then the
-    /// StopTransaction is stored durably, then the journal entry goes.
+    /// StopTransaction for every operator and the end of the record in one
+    /// commit (kept and retried if the disk refuses it), then the connector.
     public func stopTransaction(on connector: Int, reason: StopReason, idTag: IdToken?, now: OCPPDateTime) async {
         guard let index = index(of: connector), let transaction = connectors[index].transaction else { return }
         board.perform(.relay(connector: connector, closed: false))
         connectors[index].relayCommanded = false
-        storeEnergy(now: now)
         let meterStop = max(connectors[index].wattHours, transaction.meterStart)
+        // Never stamped before a meter value an operator already has.
+        let stamp = max(now, transaction.lastReportedAt)
         var stop = StopTransactionRequest(
-            idTag: idTag ?? transaction.idTag, meterStop: Int(meterStop), timestamp: now, transactionId: 0, reason: reason)
-        stop.transactionData = stopTransactionData(transaction, meterStop: meterStop, now: now)
-        await uplink?.emit(.stopTransaction(ref: transaction.ref, stop))
-        journal.remove(transaction.ref)
+            idTag: idTag ?? transaction.idTag, meterStop: Int(meterStop), timestamp: stamp, transactionId: 0, reason: reason)
+        stop.transactionData = stopTransactionData(transaction, meterStop: meterStop, now: stamp)
+        var write = energyWrite()
+        write.append(TransactionWrite(messages: stopMessages(transaction, stop), ended: [transaction.ref]))
+        if commit(write, now: now) { energyStored(write, now: now) }
         connectors[index].transaction = nil
         connectors[index].finishing = connectors[index].plugged
         connectors[index].limitAmperes = nil
@@ -225,11 +241,12 @@ extension ChargePoint {
             connectors[index].inoperativeScheduled = false
             connectors[index].operative = false
         }
-        board.perform(.indicate(connector: connector, .idle))
-        logger.info("transaction stopped", metadata: ["ref": "\(transaction.ref)", "reason": "\(reason.rawValue)"])
         if reason == .evDisconnected, configuration.boolean("UnlockConnectorOnEVSideDisconnect") {
             connectors[index].finishing = false
         }
+        board.perform(.indicate(connector: connector, .idle))
+        logger.info("transaction stopped", metadata: ["ref": "\(transaction.ref)", "reason": "\(reason.rawValue)"])
+        await uplink?.emit(.stopTransaction(ref: transaction.ref, stop))
         await reportStatuses(now: now)
     }
 
@@ -248,12 +265,12 @@ extension ChargePoint {
         }
         guard idTagInfo.status != .accepted else {
             connectors[index].transaction = transaction
-            journal.save(transaction)
+            commit(TransactionWrite(records: [transaction.stored]), now: now)
             return
         }
         transaction.deauthorized = true
         connectors[index].transaction = transaction
-        journal.save(transaction)
+        commit(TransactionWrite(records: [transaction.stored]), now: now)
         if configuration.boolean("StopTransactionOnInvalidId") {
             await stopTransaction(on: connectors[index].number, reason: .deAuthorized, idTag: nil, now: now)
         } else {

@@ -3,7 +3,7 @@ import Store
 
 /// A charging session as the charger knows it. `ref` is the charger's own
 /// number for it; every operator gives it a transactionId of its own.
-public struct Transaction: Sendable, Codable, Equatable {
+public struct Transaction: Sendable, Equatable {
     public let ref: Int64
     public let connector: Int
     public let idTag: IdToken
@@ -18,6 +18,9 @@ public struct Transaction: Sendable, Codable, Equatable {
     /// cut reports.
     public var lastMeter: Int64
     public var lastMeterAt: OCPPDateTime
+    /// The latest timestamp of a meter value queued for any operator: a stop
+    /// is never stamped earlier.
+    public var lastReportedAt: OCPPDateTime
     /// The authority refused the idTag after the start (StartTransaction.conf).
     public var deauthorized = false
 
@@ -35,42 +38,34 @@ public struct Transaction: Sendable, Codable, Equatable {
         self.authority = authority
         self.lastMeter = meterStart
         self.lastMeterAt = startedAt
-    }
-}
-
-/// Open transactions kept in the store, so that a power cut cannot lose one.
-struct TransactionJournal: Sendable {
-    let persistence: KeyValueStore?
-    static let namespace = "transactions"
-
-    /// The key under which the last transaction number is kept, next to
-    /// the open transactions so that both are written in one commit.
-    static let counterKey = "last"
-
-    static func entry(_ transaction: Transaction) -> String {
-        String(decoding: PayloadCoding.encodedBytes(transaction), as: UTF8.self)
+        self.lastReportedAt = startedAt
     }
 
-    func save(_ transaction: Transaction, isNew: Bool = false) {
-        var values = [String(transaction.ref): Self.entry(transaction)]
-        if isNew { values[Self.counterKey] = String(transaction.ref) }
-        try? persistence?.set(many: values, namespace: Self.namespace)
+    /// The record as it is kept on disk.
+    var stored: StoredTransaction {
+        StoredTransaction(
+            ref: ref, connector: connector, idTag: idTag.value, parentIdTag: parentIdTag?.value, meterStart: meterStart,
+            startedAt: startedAt.millisecondsSince1970, reservationId: reservationId, authority: authority,
+            lastMeter: lastMeter, lastMeterAt: lastMeterAt.millisecondsSince1970,
+            lastReportedAt: lastReportedAt.millisecondsSince1970, deauthorized: deauthorized)
     }
 
-    func remove(_ ref: Int64) {
-        _ = try? persistence?.remove(namespace: Self.namespace, key: String(ref))
+    /// A record read back from disk; nil when it no longer makes sense.
+    init?(_ stored: StoredTransaction) {
+        guard let idTag = IdToken(stored.idTag), stored.connector > 0, stored.meterStart >= 0 else { return nil }
+        self.init(
+            ref: stored.ref, connector: stored.connector, idTag: idTag, parentIdTag: stored.parentIdTag.flatMap(IdToken.init),
+            meterStart: stored.meterStart, startedAt: OCPPDateTime(millisecondsSince1970: stored.startedAt),
+            reservationId: stored.reservationId, authority: stored.authority)
+        lastMeter = max(stored.lastMeter, stored.meterStart)
+        lastMeterAt = OCPPDateTime(millisecondsSince1970: stored.lastMeterAt)
+        lastReportedAt = OCPPDateTime(millisecondsSince1970: stored.lastReportedAt)
+        deauthorized = stored.deauthorized
     }
 
-    func open() -> [Transaction] {
-        guard let all = try? persistence?.all(namespace: Self.namespace) else { return [] }
-        return all.filter { $0.key != Self.counterKey }.values.compactMap { text in
-            guard let json = try? JSONParser.parse(text) else { return nil }
-            return try? PayloadCoding.decode(Transaction.self, from: json)
-        }.sorted { $0.ref < $1.ref }
-    }
-
-    /// The last transaction number ever used, so that numbers are never reused.
-    func lastRef() -> Int64 {
-        (try? persistence?.get(namespace: Self.namespace, key: Self.counterKey)).flatMap { $0.flatMap { Int64($0) } } ?? 0
+    /// The StartTransaction every operator gets, also one that joins late.
+    public var startRequest: StartTransactionRequest {
+        StartTransactionRequest(
+            connectorId: connector, idTag: idTag, meterStart: Int(meterStart), reservationId: reservationId, timestamp: startedAt)
     }
 }

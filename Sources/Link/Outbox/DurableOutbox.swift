@@ -24,12 +24,15 @@ public struct OutboxMessage: Sendable, Equatable {
     public var payload: JSONObject
     /// Failed attempts so far.
     public var attempts: Int
+    /// The charger's own number of the transaction the message belongs to, if any.
+    public var transactionRef: Int64?
 
-    public init(id: Int64, action: String, payload: JSONObject, attempts: Int = 0) {
+    public init(id: Int64, action: String, payload: JSONObject, attempts: Int = 0, transactionRef: Int64? = nil) {
         self.id = id
         self.action = action
         self.payload = payload
         self.attempts = attempts
+        self.transactionRef = transactionRef
     }
 }
 

@@ -44,7 +44,7 @@ final class Agent: Sendable {
         case .gpio:
             guard let path = configuration.board.pinMap else { throw AgentError("board.pinmap is required for a GPIO board") }
             let pinMap = try PinMap.load(path: path)
-            let registers = ChargePoint.storedRegisters(store)
+            let registers = try ChargePoint.storedRegisters(store)
             let boardLogger = logger
             board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers) { level, text in
                 switch level {
@@ -73,7 +73,8 @@ final class Agent: Sendable {
             serialNumber: configuration.chargePoint.serialNumber,
             firmwareVersion: configuration.chargePoint.firmwareVersion ?? ChargeplexVersion.string)
         chargePoint = ChargePoint(
-            identity: identity, board: board, persistence: store, configuration: settings, localList: localList,
+            identity: identity, board: board, persistence: store, ledger: TransactionLedger(queue: queue),
+            configuration: settings, localList: localList,
             freeVend: configuration.authorization.freeVend ? IdToken(truncating: configuration.authorization.freeVendIdTag) : nil,
             logger: logger)
         operators = Operators(
@@ -107,7 +108,7 @@ final class Agent: Sendable {
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)
-        await chargePoint.recover(energy: energyRegisters(), now: WallClock.now())
+        await chargePoint.recover(energy: try energyRegisters(), now: WallClock.now())
         let control = try await ControlServer(path: socketPath, group: MultiThreadedEventLoopGroup.singleton) { [self] line in
             await self.control(line)
         }
@@ -152,8 +153,8 @@ final class Agent: Sendable {
     }
 
     /// The energy registers as stored before the restart: a register never goes backwards.
-    func energyRegisters() -> [Int: Int64] {
-        let registers = ChargePoint.storedRegisters(store)
+    func energyRegisters() throws -> [Int: Int64] {
+        let registers = try ChargePoint.storedRegisters(store)
         if let simulated {
             for (connector, wattHours) in registers { simulated.setRegister(connector, wattHours) }
         }

@@ -14,6 +14,7 @@ final class RecordingUplink: ChargePointUplink {
         var asked: [String] = []
         var online = true
         var authority: String? = "home"
+        var recipients = ["home"]
     }
 
     let state = Mutex(State())
@@ -39,7 +40,8 @@ final class RecordingUplink: ChargePointUplink {
         }
     }
 
-    var authorityName: String? { get async { state.withLock { $0.authority } } }
+    var authorityName: String? { state.withLock { $0.authority } }
+    var transactionRecipients: [String] { state.withLock { $0.recipients } }
     var authorityOnline: Bool { get async { state.withLock { $0.online } } }
 
     // Views of what was emitted.
@@ -72,10 +74,11 @@ struct Harness {
         board = SimBoard(connectorCount: connectors)
         chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: persistence,
+            ledger: persistence.map { try! TransactionLedger(queue: MessageQueue(database: $0.database)) },
             configuration: ConfigurationStore(persistence: nil, connectorCount: connectors, initial: settings),
             localList: localList, freeVend: freeVend)
         await chargePoint.attach(uplink: uplink, requests: { _ in })
-        await chargePoint.recover(energy: persistence.map(ChargePoint.storedRegisters) ?? [:], now: now)
+        await chargePoint.recover(energy: try! persistence.map(ChargePoint.storedRegisters) ?? [:], now: now)
     }
 
     func send(_ event: BoardEvent) async { await chargePoint.handle(event, now: now) }

@@ -1,0 +1,135 @@
+import OCPP16
+import Store
+
+/// Transaction events on disk: the record and every operator's message about
+/// it in one commit, made without a suspension point in between, so that no
+/// other work and no power cut can come between an event and its messages.
+///
+/// A commit that fails (a full or failing disk) is kept, in order, and tried
+/// again on every tick until it succeeds; meanwhile every connector reports
+/// the error, and no new transaction starts.
+extension ChargePoint {
+    /// Each recipient's copy of a transaction's StartTransaction.
+    func startMessages(_ transaction: Transaction) -> [TransactionMessage] {
+        let payload = PayloadCoding.encodedBytes(transaction.startRequest)
+        return (uplink?.transactionRecipients ?? []).map { name in
+            TransactionMessage(
+                operatorName: name, action: OCPPAction.startTransaction.rawValue, kind: .startTransaction,
+                ref: transaction.ref, payload: payload)
+        }
+    }
+
+    /// Each recipient's copy of a transaction's MeterValues (or the one of `target`).
+    func meterMessages(_ transaction: Transaction, _ request: MeterValuesRequest, to target: String?) -> [TransactionMessage] {
+        let payload = PayloadCoding.encodedBytes(request)
+        let start = PayloadCoding.encodedBytes(transaction.startRequest)
+        let names = target.map { [$0] } ?? (uplink?.transactionRecipients ?? [])
+        return names.map { name in
+            TransactionMessage(
+                operatorName: name, action: OCPPAction.meterValues.rawValue, kind: .meterValues, ref: transaction.ref,
+                payload: payload, startIfUnknown: start)
+        }
+    }
+
+    /// Each recipient's copy of a transaction's StopTransaction, with the
+    /// transactionData its own StopTxnSampledData asks for.
+    func stopMessages(_ transaction: Transaction, _ request: StopTransactionRequest) -> [TransactionMessage] {
+        let start = PayloadCoding.encodedBytes(transaction.startRequest)
+        return (uplink?.transactionRecipients ?? []).map { name in
+            var tailored = request
+            tailored.transactionData = Self.transactionData(
+                request.transactionData, measurands: configuration.list("StopTxnSampledData", for: name))
+            return TransactionMessage(
+                operatorName: name, action: OCPPAction.stopTransaction.rawValue, kind: .stopTransaction,
+                ref: transaction.ref, payload: PayloadCoding.encodedBytes(tailored), startIfUnknown: start)
+        }
+    }
+
+    /// The sampled values of `data` whose measurand is in `measurands`
+    /// (no measurand means the energy register); nil when none is left.
+    static func transactionData(_ data: [MeterValue]?, measurands: [String]) -> [MeterValue]? {
+        let kept = (data ?? []).compactMap { value -> MeterValue? in
+            let samples = value.sampledValue.filter { measurands.contains(($0.measurand ?? .energyActiveImportRegister).rawValue) }
+            return samples.isEmpty ? nil : MeterValue(timestamp: value.timestamp, sampledValue: samples)
+        }
+        return kept.isEmpty ? nil : kept
+    }
+
+    /// Writes `write` after whatever is still waiting to be written, in one
+    /// commit. False when it could not be written now; then it is kept and
+    /// tried again on the next tick, unless `keep` is false (a new
+    /// transaction that must not start without its record).
+    @discardableResult
+    func commit(_ write: TransactionWrite, now: OCPPDateTime, keep: Bool = true) -> Bool {
+        guard let ledger else { return true }
+        var pending = unwritten
+        pending.append(write)
+        do {
+            try ledger.commit(pending, at: now.millisecondsSince1970)
+        } catch {
+            if keep { unwritten = pending }
+            storageFailed(error)
+            return false
+        }
+        unwritten = TransactionWrite()
+        storageRecovered()
+        return true
+    }
+
+    /// On every tick: what could not be written is tried again; a failed
+    /// disk with nothing waiting is probed with the energy registers.
+    func retryUnwritten(now: OCPPDateTime) {
+        guard let ledger, storageFailing else { return }
+        var write = unwritten
+        if write.isEmpty {
+            write.registers = Dictionary(uniqueKeysWithValues: connectors.map { ($0.number, $0.wattHours) })
+        }
+        do {
+            try ledger.commit(write, at: now.millisecondsSince1970)
+        } catch {
+            return
+        }
+        unwritten = TransactionWrite()
+        storageRecovered()
+        logger.notice("the state directory can be written again")
+    }
+
+    func storageFailed(_ error: any Error) {
+        if !storageFailing {
+            logger.error("cannot write the charger's state", metadata: ["error": "\(error)"])
+        }
+        storageFailing = true
+    }
+
+    func storageRecovered() {
+        storageFailing = false
+    }
+
+    /// The records of the running transactions as they were last written.
+    func storedTransactions() -> [Transaction] {
+        guard let ledger else { return [] }
+        do {
+            return try ledger.openTransactions().compactMap { stored in
+                guard let transaction = Transaction(stored) else {
+                    logger.error("unreadable transaction record ignored", metadata: ["ref": "\(stored.ref)"])
+                    return nil
+                }
+                return transaction
+            }
+        } catch {
+            logger.critical("cannot read the transaction records", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// The last transaction number handed out, so that none is used twice.
+    func storedLastRef() -> Int64? {
+        guard let ledger else { return 0 }
+        do {
+            return try ledger.lastRef()
+        } catch {
+            storageFailed(error)
+            return nil
+        }
+    }
+}

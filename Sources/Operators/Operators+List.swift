@@ -12,8 +12,13 @@ extension Operators {
 
     /// Starts with the pushed list if one is stored, else the configured one.
     public func start(configured: [OperatorEntry]) async {
-        if let text = try? store?.get(namespace: Self.listNamespace, key: "pushed"),
-            let by = try? store?.get(namespace: Self.listNamespace, key: "pushedBy"),
+        var stored: (text: String?, by: String?) = (nil, nil)
+        do {
+            stored = (try store?.get(namespace: Self.listNamespace, key: "pushed"), try store?.get(namespace: Self.listNamespace, key: "pushedBy"))
+        } catch {
+            logger.error("cannot read the pushed operator list: using the configured one", metadata: ["error": "\(error)"])
+        }
+        if let text = stored.text, let by = stored.by,
             case .success(let pushed) = OperatorListTransfer.decode(text, defaultChargePointId: settings.chargePointId)
         {
             source = .pushed(version: pushed.version, by: by)

@@ -68,13 +68,22 @@ public struct ConfigurationStore: Sendable {
         guard !definition.readonly else { return .rejected }
         let value = request.value.value.trimmingSpaces
         guard definition.kind.validate(value) else { return .rejected }
+        // On disk first: a value that cannot be kept is refused, not half applied.
         if definition.scope == .perOperator, let operatorName {
             loadOperator(operatorName)
+            do {
+                try persistence?.set(namespace: Self.operatorNamespace(operatorName), key: definition.name, value: value)
+            } catch {
+                return .rejected
+            }
             perOperator[operatorName, default: [:]][definition.name] = value
-            try? persistence?.set(namespace: Self.operatorNamespace(operatorName), key: definition.name, value: value)
         } else {
+            do {
+                try persistence?.set(namespace: Self.sharedNamespace, key: definition.name, value: value)
+            } catch {
+                return .rejected
+            }
             shared[definition.name] = value
-            try? persistence?.set(namespace: Self.sharedNamespace, key: definition.name, value: value)
         }
         return definition.rebootRequired ? .rebootRequired : .accepted
     }

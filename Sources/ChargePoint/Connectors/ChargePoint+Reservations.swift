@@ -52,7 +52,7 @@ extension ChargePoint {
 
     func saveReservations() {
         let text = String(decoding: PayloadCoding.encodedBytes(reservations), as: UTF8.self)
-        try? persistence?.set(namespace: "state", key: Self.reservationsKey, value: text)
+        persist("the reservations") { try persistence?.set(namespace: "state", key: Self.reservationsKey, value: text) }
     }
 
     func loadReservations() {

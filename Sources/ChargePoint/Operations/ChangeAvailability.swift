@@ -24,9 +24,8 @@ extension ChargePoint {
                 connectors[index].pendingStart = nil
             }
         }
-        try? persistence?.set(
-            namespace: "state", key: "inoperative",
-            value: connectors.filter { !$0.operative || $0.inoperativeScheduled }.map { String($0.number) }.joined(separator: ","))
+        let inoperative = connectors.filter { !$0.operative || $0.inoperativeScheduled }.map { String($0.number) }.joined(separator: ",")
+        persist("the availability") { try persistence?.set(namespace: "state", key: "inoperative", value: inoperative) }
         await reportStatuses(now: now)
         return scheduled ? .scheduled : .accepted
     }

@@ -82,11 +82,11 @@ extension ChargePoint {
     func saveAuthState(for operatorName: String) {
         if let list = localLists[operatorName] {
             let text = String(decoding: PayloadCoding.encodedBytes(list), as: UTF8.self)
-            try? persistence?.set(namespace: "auth/list", key: operatorName, value: text)
+            persist("a local list") { try persistence?.set(namespace: "auth/list", key: operatorName, value: text) }
         }
         if let cache = caches[operatorName] {
             let text = String(decoding: PayloadCoding.encodedBytes(cache), as: UTF8.self)
-            try? persistence?.set(namespace: "auth/cache", key: operatorName, value: text)
+            persist("an authorization cache") { try persistence?.set(namespace: "auth/cache", key: operatorName, value: text) }
         }
     }
 

@@ -94,7 +94,7 @@ extension ChargePoint {
     func saveProfiles(for operatorName: String) {
         guard let store = profiles[operatorName] else { return }
         let text = String(decoding: PayloadCoding.encodedBytes(store), as: UTF8.self)
-        try? persistence?.set(namespace: "profiles", key: operatorName, value: text)
+        persist("charging profiles") { try persistence?.set(namespace: "profiles", key: operatorName, value: text) }
     }
 
     func loadProfiles() {

@@ -144,7 +144,7 @@ extension ChargePoint {
     /// downloaded or installed starts again with its download.
     func saveFirmware(now: OCPPDateTime?) {
         guard let update = firmwareUpdate, let now else {
-            _ = try? persistence?.remove(namespace: "state", key: Self.firmwareKey)
+            persist("the firmware update") { _ = try persistence?.remove(namespace: "state", key: Self.firmwareKey) }
             return
         }
         // An attempt a restart cut short does not count as failed.
@@ -152,7 +152,7 @@ extension ChargePoint {
             location: update.location, retries: update.attemptsLeft + (update.phase.attemptUnderWay ? 1 : 0), retrieveDate: now,
             retryInterval: Int(update.retryInterval))
         let text = String(decoding: PayloadCoding.encodedBytes(request), as: UTF8.self)
-        try? persistence?.set(namespace: "state", key: Self.firmwareKey, value: text)
+        persist("the firmware update") { try persistence?.set(namespace: "state", key: Self.firmwareKey, value: text) }
     }
 
     /// The update that was under way before a restart, if any.

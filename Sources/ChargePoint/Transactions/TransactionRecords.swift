@@ -94,6 +94,20 @@ extension ChargePoint {
         logger.notice("the state directory can be written again")
     }
 
+    /// Runs a durable write other than a transaction's; a failure is logged
+    /// and shows in every connector's status until a write succeeds again.
+    @discardableResult
+    func persist(_ what: String, _ write: () throws -> Void) -> Bool {
+        do {
+            try write()
+            return true
+        } catch {
+            logger.error("could not store \(what)", metadata: ["error": "\(error)"])
+            storageFailed(error)
+            return false
+        }
+    }
+
     func storageFailed(_ error: any Error) {
         if !storageFailing {
             logger.error("cannot write the charger's state", metadata: ["error": "\(error)"])

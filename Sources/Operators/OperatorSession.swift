@@ -17,7 +17,7 @@ struct Post: Sendable {
 /// Central System accepted our BootNotification, and its heartbeat.
 final class OperatorSession: Sendable {
     let entry: OperatorEntry
-    let link: Link
+    let link: any OperatorLink
     let outbox: OperatorOutbox
     let state: SessionState
     /// Status and other non-durable messages go out through one ordered
@@ -28,7 +28,7 @@ final class OperatorSession: Sendable {
     /// can give them time to leave.
     private let unsentPosts = Mutex(0)
 
-    init(entry: OperatorEntry, link: Link, outbox: OperatorOutbox) {
+    init(entry: OperatorEntry, link: any OperatorLink, outbox: OperatorOutbox) {
         self.entry = entry
         self.link = link
         self.outbox = outbox

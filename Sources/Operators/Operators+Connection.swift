@@ -9,7 +9,7 @@ import Store
 /// every connector, late joiners brought up to date, heartbeats.
 extension Operators {
     /// Runs first on every connection of `name`.
-    func opened(_ name: String, _ opening: LinkOpening) async throws {
+    func opened(_ name: String, _ opening: any OpeningCalls) async throws {
         guard let session = sessions[name] else { return }
         let boot = try await opening.call(chargePoint.bootNotification)
         await session.state.opened(boot, at: clock())

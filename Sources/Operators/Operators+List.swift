@@ -128,16 +128,16 @@ extension Operators {
         logger[metadataKey: "operator"] = "\(entry.name)"
         let outbox = OperatorOutbox(ledger: ledger, operatorName: entry.name, progress: SessionState(), now: now, logger: logger)
         let name = entry.name
-        let link: Link
+        let link: any OperatorLink
+        let handlers = LinkHandlers(
+            opened: { [weak self] opening in try await self?.opened(name, opening) },
+            answer: { [weak self] call in
+                guard let self else { return await Link.notImplemented(call) }
+                return await self.answer(call, from: name)
+            },
+            delivered: { [weak self] message, outcome in await self?.delivered(message, outcome, to: name) })
         do {
-            link = try Link(
-                configuration: configuration, outbox: outbox, logger: logger,
-                onOpen: { [weak self] opening in try await self?.opened(name, opening) },
-                onCall: { [weak self] call in
-                    guard let self else { return await Link.notImplemented(call) }
-                    return await self.answer(call, from: name)
-                },
-                onOutboxOutcome: { [weak self] message, outcome in await self?.delivered(message, outcome, to: name) })
+            link = try settings.makeLink(configuration, outbox, logger, handlers)
         } catch {
             logger.error("operator cannot be connected", metadata: ["error": "\(error)"])
             return
@@ -149,9 +149,16 @@ extension Operators {
                 group.addTask { await link.run() }
                 group.addTask { await session.runPosts() }
                 group.addTask {
+                    // The first state seen may be the `closed` of a link whose
+                    // run has not begun yet: only a close after that ends it.
+                    var began = false
                     for await state in await link.states() {
                         if state != .open { await session.state.closed() }
-                        if state == .closed { break }
+                        if state == .closed {
+                            if began { break }
+                            continue
+                        }
+                        began = true
                     }
                 }
                 await group.next()

@@ -16,11 +16,17 @@ public actor Operators: ChargePointUplink {
         /// How long to wait for the authority's Authorize.conf.
         public var callTimeout: Duration
         public var reconnectBackoff: ReconnectBackoff
+        /// Makes each operator's connection: real ones unless a test says otherwise.
+        public var makeLink: LinkFactory
 
-        public init(chargePointId: String, callTimeout: Duration = .seconds(15), reconnectBackoff: ReconnectBackoff = ReconnectBackoff()) {
+        public init(
+            chargePointId: String, callTimeout: Duration = .seconds(15), reconnectBackoff: ReconnectBackoff = ReconnectBackoff(),
+            makeLink: @escaping LinkFactory = Operators.networkLinks
+        ) {
             self.chargePointId = chargePointId
             self.callTimeout = callTimeout
             self.reconnectBackoff = reconnectBackoff
+            self.makeLink = makeLink
         }
     }
 

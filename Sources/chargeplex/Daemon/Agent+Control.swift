@@ -40,6 +40,9 @@ extension Agent {
             text += "  \(line.name) [\(line.role.rawValue)]\(line.isAuthority ? " AUTHORITY" : "")\(line.enabled ? "" : " disabled")"
             text += ": link \(line.link), registration \(line.registration), queue \(line.queueDepth)\n"
             text += "    \(line.url)\n"
+            if line.abandonedStarts > 0 {
+                text += "    \(line.abandonedStarts) StartTransaction(s) given up: those transactions' messages did not reach this operator\n"
+            }
             for (ref, id) in line.transactionIds.sorted(by: { $0.key < $1.key }) {
                 text += "    transaction \(ref) is \(id) here\n"
             }

@@ -1,5 +1,3 @@
-import OCPP16
-
 /// The kind of value a configuration key holds, which decides what
 /// ChangeConfiguration accepts.
 public enum ConfigurationValueKind: Sendable, Equatable {
@@ -10,7 +8,7 @@ public enum ConfigurationValueKind: Sendable, Equatable {
     case list(allowed: Set<String>, maximumCount: Int)
     case text(maximumLength: Int)
 
-    func validate(_ value: String) -> Bool {
+    public func validate(_ value: String) -> Bool {
         switch self {
         case .integer(let range):
             guard let number = Int(value.trimmingSpaces) else { return false }
@@ -61,7 +59,8 @@ public struct ConfigurationKey: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The text without leading and trailing spaces, as OCPP values are compared.
+    public var trimmingSpaces: String {
         var text = Substring(self)
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }

@@ -165,36 +165,4 @@ extension AgentConfiguration {
             allowInsecure: section.bool("allow_insecure") ?? false,
             enabled: section.bool("enabled") ?? true)
     }
-
-    /// `[ocpp]`: initial values of OCPP configuration keys. Numbers and booleans are taken
-    /// as the text OCPP would carry for them, so `HeartbeatInterval = 300` works too.
-    private static func readOCPPSettings(_ root: SectionReader) -> [OCPPSetting] {
-        guard let table = root.table["ocpp"]?.table else {
-            _ = root.section("ocpp", keys: [])
-            return []
-        }
-        let section = SectionReader(table, path: "ocpp", keys: table.keys, log: root.log)
-        var settings: [OCPPSetting] = []
-        for entry in table.entries {
-            let text: String
-            switch entry.value.content {
-            case .string(let value): text = value
-            case .integer(let value): text = String(value)
-            case .boolean(let value): text = value ? "true" : "false"
-            default:
-                section.report(entry.key, "expected a string, an integer or a boolean, found \(entry.value.typeName)")
-                continue
-            }
-            if entry.key.lowercased() == "authorizationkey" {
-                section.report(entry.key, "set the password of each operator in its [[operators]] section instead")
-            } else if entry.key.count > 50 {
-                section.report(entry.key, "an OCPP key name has at most 50 characters")
-            } else if text.count > 500 {
-                section.report(entry.key, "an OCPP value has at most 500 characters")
-            } else {
-                settings.append(OCPPSetting(key: entry.key, value: text, line: entry.value.line))
-            }
-        }
-        return settings
-    }
 }

@@ -75,9 +75,12 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var parentIdTag: String?
     }
 
-    /// One initial value of an OCPP configuration key, from `[ocpp]`.
+    /// One initial value of an OCPP configuration key, from `[ocpp]`, checked against the
+    /// charge point's key table (OCPPKeys).
     public struct OCPPSetting: Sendable, Equatable {
+        /// The key's name as OCPP spells it, whatever its case in the file.
         public var key: String
+        /// The value as OCPP carries it: `300`, `true`, `Voltage,Current.Import`.
         public var value: String
         /// Where it was set, so that a key the charge point refuses can be traced to the file.
         public var line: Int

@@ -27,11 +27,13 @@ struct SectionReader {
     let path: String
     let log: IssueLog
 
-    init(_ table: TOMLTable, path: String, keys: [String], log: IssueLog) {
+    /// - Parameter ignoringCase: whether `keys` may be written in any case, as OCPP key names may.
+    init(_ table: TOMLTable, path: String, keys: [String], ignoringCase: Bool = false, log: IssueLog) {
         self.table = table
         self.path = path
         self.log = log
-        for entry in table.entries where !keys.contains(entry.key) {
+        let declared = Set(ignoringCase ? keys.map { $0.lowercased() } : keys)
+        for entry in table.entries where !declared.contains(ignoringCase ? entry.key.lowercased() : entry.key) {
             let isSection = entry.value.table != nil || entry.value.array?.first?.table != nil
             var reason = path.isEmpty
                 ? (isSection ? "unknown section" : "unknown key; settings belong in a [section]")
@@ -122,9 +124,9 @@ struct SectionReader {
     }
 
     /// A sub-table, read with its own declared keys.
-    func section(_ key: String, keys: [String]) -> SectionReader? {
+    func section(_ key: String, keys: [String], ignoringCase: Bool = false) -> SectionReader? {
         guard let table = typed(key, "a table ([\(keyPath(key))])", \.table) else { return nil }
-        return SectionReader(table, path: keyPath(key), keys: keys, log: log)
+        return SectionReader(table, path: keyPath(key), keys: keys, ignoringCase: ignoringCase, log: log)
     }
 
     /// An array of tables, written either as `[[key]]` sections or as `key = [{...}, ...]`.
@@ -142,12 +144,13 @@ struct SectionReader {
         return readers
     }
 
-    /// The declared key nearest to a misspelt one, if it is close enough to be what was meant.
+    /// The declared key (or allowed value) nearest to a misspelt one, if it is close enough to
+    /// be what was meant; case does not count.
     static func closest(to key: String, among keys: [String]) -> String? {
         // A key this long is no typo, and comparing it would cost time and memory.
         guard key.utf8.count <= 64 else { return nil }
         let lowered = Array(key.lowercased().utf8)
-        let scored = keys.map { ($0, editDistance(lowered, Array($0.utf8))) }
+        let scored = keys.map { ($0, editDistance(lowered, Array($0.lowercased().utf8))) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, lowered.count / 3)) else { return nil }
         return best.0
     }

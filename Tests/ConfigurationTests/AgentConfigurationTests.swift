@@ -12,6 +12,7 @@ struct AgentConfigurationTests {
         #expect(configuration.chargePoint.serialNumber == nil)
         #expect(configuration.board == .init(kind: .sim, pinMap: nil, connectors: 2))
         #expect(configuration.stateDirectory == "/var/lib/chargeplex")
+        #expect(configuration.stateDirectoryLine == nil)
         #expect(configuration.authorization == .init(freeVend: false, freeVendIdTag: "FREEVEND", localList: []))
         #expect(configuration.operators.isEmpty)
         #expect(configuration.ocppSettings.isEmpty)
@@ -63,6 +64,7 @@ struct AgentConfigurationTests {
         #expect(configuration.chargePoint == .init(id: "CP-7", vendor: "Acme", model: "Twin 22", serialNumber: "SN1", firmwareVersion: "2.1.0"))
         #expect(configuration.board == .init(kind: .gpio, pinMap: "/etc/chargeplex/board.toml", connectors: 8))
         #expect(configuration.stateDirectory == "/data/chargeplex")
+        #expect(configuration.stateDirectoryLine == 12)
         #expect(configuration.authorization.freeVend)
         #expect(configuration.authorization.freeVendIdTag == "FREE")
         #expect(configuration.authorization.localList == [
@@ -160,6 +162,10 @@ struct AgentConfigurationTests {
         ("[log]\nlevel = \"verbose\"", 10, "log.level",
          "must be one of \"trace\", \"debug\", \"info\", \"notice\", \"warning\", \"error\", \"critical\""),
         ("[state]\ndirectory = 5", 10, "state.directory", "expected a string, found an integer"),
+        ("[state]\ndirectory = \"var/chargeplex\"", 10, "state.directory", "must be an absolute path, e.g. \"/var/lib/chargeplex\""),
+        ("[state]\ndirectory = \"./state\"", 10, "state.directory", "must be an absolute path"),
+        ("[state]\ndirectory = \"/\(String(repeating: "d", count: 94))\"", 10, "state.directory",
+         "at most 94 bytes long, so that the control socket's path fits a Unix socket address"),
         ("[authorization]\nfree_vend = \"yes\"", 10, "authorization.free_vend", "expected true or false, found a string"),
         ("[authorization]\nfree_vend_idtag = \"\(String(repeating: "X", count: 21))\"", 10,
          "authorization.free_vend_idtag", "at most 20 characters (this one has 21)"),
@@ -173,6 +179,16 @@ struct AgentConfigurationTests {
         #expect(error.line == line)
         #expect(error.keyPath == keyPath)
         #expect(error.reason.hasPrefix(reason), "\(error.reason)")
+    }
+
+    @Test("the state directory is an absolute path whose control socket fits a socket address")
+    func stateDirectory() throws {
+        let longest = "/" + String(repeating: "d", count: 93)
+        let configuration = try AgentConfiguration.parse(text: minimalConfiguration + "[state]\ndirectory = \"\(longest)\"")
+        #expect(configuration.stateDirectory == longest)
+        #expect(configuration.stateDirectoryLine == 10)
+        let relative = try #require(configurationError(minimalConfiguration + "[state]\n\ndirectory = \"chargeplex-state\""))
+        #expect(relative.description == "chargeplex.toml:11: state.directory: must be an absolute path, e.g. \"/var/lib/chargeplex\"")
     }
 
     @Test("a section of the wrong type", arguments: [

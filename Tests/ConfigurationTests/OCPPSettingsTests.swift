@@ -22,12 +22,23 @@ struct OCPPSettingsTests {
         #expect(try ocppProblems(
             "MeterValueSampleIntervall = \"1\"",
             "heartbeatintervl = 30",
+            "HeartbaetInterval = 30",
             "FavouriteColour = \"red\"",
         ) == [
             "chargeplex.toml:10: ocpp.MeterValueSampleIntervall: unknown key (did you mean MeterValueSampleInterval?)",
             "chargeplex.toml:11: ocpp.heartbeatintervl: unknown key (did you mean HeartbeatInterval?)",
-            "chargeplex.toml:12: ocpp.FavouriteColour: unknown key",
+            "chargeplex.toml:12: ocpp.HeartbaetInterval: unknown key (did you mean HeartbeatInterval?)",
+            "chargeplex.toml:13: ocpp.FavouriteColour: unknown key",
         ])
+    }
+
+    @Test("a section of thousands of unknown keys reports every one")
+    func thousandsOfUnknownKeys() throws {
+        let lines = (0..<5000).map { "HeartbeatIntervalX\($0) = 1" }
+        let error = try #require(configurationError(minimalConfiguration + "[ocpp]\n" + lines.joined(separator: "\n")))
+        #expect(error.issues.count == 5000)
+        #expect(error.issues.first?.reason == "unknown key (did you mean HeartbeatInterval?)")
+        #expect(error.issues.last?.keyPath == "ocpp.HeartbeatIntervalX4999")
     }
 
     @Test("key names ignore case, as in OCPP, and are kept as OCPP spells them; one key set twice is refused")

@@ -112,6 +112,6 @@ let package = Package(
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
-        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "Board", "Store", "Link"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
     ]
 )

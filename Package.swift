@@ -64,14 +64,18 @@ let package = Package(
         // kernel GPIO by scripts/gpio-vm-test.
         .executableTarget(name: "chargeplex-gpio-probe", dependencies: ["Board"]),
 
+        // The OCPP configuration keys the charge point knows, in one table: name,
+        // default, type and range, read-only, who may change them.
+        .target(name: "OCPPKeys"),
+
         // The agent's configuration file: a TOML reader with line-exact errors.
-        .target(name: "Configuration"),
+        .target(name: "Configuration", dependencies: ["OCPPKeys"]),
 
         // One operator's worth of OCPP charge point behaviour.
         .target(
             name: "ChargePoint",
             dependencies: [
-                "OCPP16", "Store", "Board",
+                "OCPP16", "OCPPKeys", "Store", "Board",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -106,8 +110,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "LinkTests", dependencies: ["Link", "OCPP16"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
-        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "Board", "Store"]),
-        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "Board", "Store", "Link"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys"]),
+        .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
     ]
 )

@@ -9,7 +9,7 @@ extension AgentConfiguration {
 
         let chargePoint = Self.readChargePoint(root, log: log)
         board = Self.readBoard(root, log: log)
-        stateDirectory = Self.readStateDirectory(root)
+        (stateDirectory, stateDirectoryLine) = Self.readStateDirectory(root)
         authorization = Self.readAuthorization(root)
         operators = Self.readOperators(root, chargePointId: chargePoint.id, log: log)
         ocppSettings = Self.readOCPPSettings(root)
@@ -81,12 +81,23 @@ extension AgentConfiguration {
         return settings
     }
 
-    private static func readStateDirectory(_ root: SectionReader) -> String {
+    /// The directory as written, and its line. Only what the text shows is checked here;
+    /// whether the agent can write there is a question for the machine (`config check`).
+    private static func readStateDirectory(_ root: SectionReader) -> (String, Int?) {
         guard let section = root.section("state", keys: ["directory"]),
             let directory = section.string("directory")
-        else { return defaultStateDirectory }
-        if let reason = FilePath.problem(with: directory) { section.report("directory", reason) }
-        return directory
+        else { return (defaultStateDirectory, nil) }
+        if let reason = FilePath.problem(with: directory) {
+            section.report("directory", reason)
+        } else if !directory.hasPrefix("/") {
+            // The daemon's working directory is not the technician's: a relative path
+            // would name a different place for `run` than for whoever wrote it.
+            section.report("directory", "must be an absolute path, e.g. \"\(defaultStateDirectory)\"")
+        } else if directory.utf8.count + controlSocketName.utf8.count + 1 > maximumSocketPathLength {
+            let limit = maximumSocketPathLength - controlSocketName.utf8.count - 1
+            section.report("directory", "at most \(limit) bytes long, so that the control socket's path fits a Unix socket address")
+        }
+        return (directory, section.line(of: "directory"))
     }
 
     private static func readAuthorization(_ root: SectionReader) -> AuthorizationSettings {
@@ -164,37 +175,5 @@ extension AgentConfiguration {
             caFile: section.string("ca_file"),
             allowInsecure: section.bool("allow_insecure") ?? false,
             enabled: section.bool("enabled") ?? true)
-    }
-
-    /// `[ocpp]`: initial values of OCPP configuration keys. Numbers and booleans are taken
-    /// as the text OCPP would carry for them, so `HeartbeatInterval = 300` works too.
-    private static func readOCPPSettings(_ root: SectionReader) -> [OCPPSetting] {
-        guard let table = root.table["ocpp"]?.table else {
-            _ = root.section("ocpp", keys: [])
-            return []
-        }
-        let section = SectionReader(table, path: "ocpp", keys: table.keys, log: root.log)
-        var settings: [OCPPSetting] = []
-        for entry in table.entries {
-            let text: String
-            switch entry.value.content {
-            case .string(let value): text = value
-            case .integer(let value): text = String(value)
-            case .boolean(let value): text = value ? "true" : "false"
-            default:
-                section.report(entry.key, "expected a string, an integer or a boolean, found \(entry.value.typeName)")
-                continue
-            }
-            if entry.key.lowercased() == "authorizationkey" {
-                section.report(entry.key, "set the password of each operator in its [[operators]] section instead")
-            } else if entry.key.count > 50 {
-                section.report(entry.key, "an OCPP key name has at most 50 characters")
-            } else if text.count > 500 {
-                section.report(entry.key, "an OCPP value has at most 500 characters")
-            } else {
-                settings.append(OCPPSetting(key: entry.key, value: text, line: entry.value.line))
-            }
-        }
-        return settings
     }
 }

@@ -75,9 +75,12 @@ public struct AgentConfiguration: Sendable, Equatable {
         public var parentIdTag: String?
     }
 
-    /// One initial value of an OCPP configuration key, from `[ocpp]`.
+    /// One initial value of an OCPP configuration key, from `[ocpp]`, checked against the
+    /// charge point's key table (OCPPKeys).
     public struct OCPPSetting: Sendable, Equatable {
+        /// The key's name as OCPP spells it, whatever its case in the file.
         public var key: String
+        /// The value as OCPP carries it: `300`, `true`, `Voltage,Current.Import`.
         public var value: String
         /// Where it was set, so that a key the charge point refuses can be traced to the file.
         public var line: Int
@@ -90,8 +93,12 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     public var chargePoint: ChargePointSettings
     public var board: BoardSettings
-    /// `[state] directory`: where the durable state (SQLite) lives.
+    /// `[state] directory`: where the durable state (SQLite) and the control socket live;
+    /// an absolute path.
     public var stateDirectory: String
+    /// The line of `[state] directory`, for problems that only the machine shows (a directory
+    /// the agent cannot write); nil when the default applies.
+    public var stateDirectoryLine: Int?
     public var authorization: AuthorizationSettings
     /// `[[operators]]`, in file order; they satisfy `OperatorEntry.validateList`.
     public var operators: [OperatorEntry]
@@ -101,6 +108,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var logLevel: LogLevel
 
     public static let defaultStateDirectory = "/var/lib/chargeplex"
+    /// The agent's control socket, in the state directory.
+    public static let controlSocketName = "control.sock"
+    /// The longest path a Unix socket address holds (`sun_path` less its final zero byte).
+    static let maximumSocketPathLength = 107
     public static let defaultFreeVendIdTag = "FREEVEND"
 
     /// Reads and checks the file at `path`; errors name the file as `path` spells it.

@@ -17,6 +17,17 @@ final class IssueLog {
     /// Whether a problem was already reported for `keyPath`; a later check of the same key
     /// would only repeat it in other words.
     func hasIssue(at keyPath: String) -> Bool { keyPaths.contains(keyPath) }
+
+    /// How many more unknown keys get a suggestion: a file with more than this is no typo,
+    /// and comparing each of its keys with every declared one would take a long time.
+    private var suggestionsLeft = 100
+
+    /// Whether one more unknown key may get a suggestion.
+    func takeSuggestion() -> Bool {
+        guard suggestionsLeft > 0 else { return false }
+        suggestionsLeft -= 1
+        return true
+    }
 }
 
 /// Reads the keys of one table as typed values. The keys a section may have are declared up
@@ -27,16 +38,20 @@ struct SectionReader {
     let path: String
     let log: IssueLog
 
-    init(_ table: TOMLTable, path: String, keys: [String], log: IssueLog) {
+    /// - Parameter ignoringCase: whether `keys` may be written in any case, as OCPP key names may.
+    init(_ table: TOMLTable, path: String, keys: [String], ignoringCase: Bool = false, log: IssueLog) {
         self.table = table
         self.path = path
         self.log = log
-        for entry in table.entries where !keys.contains(entry.key) {
+        let declared = Set(ignoringCase ? keys.map { $0.lowercased() } : keys)
+        for entry in table.entries where !declared.contains(ignoringCase ? entry.key.lowercased() : entry.key) {
             let isSection = entry.value.table != nil || entry.value.array?.first?.table != nil
             var reason = path.isEmpty
                 ? (isSection ? "unknown section" : "unknown key; settings belong in a [section]")
                 : "unknown key"
-            if let suggestion = Self.closest(to: entry.key, among: keys) { reason += " (did you mean \(suggestion)?)" }
+            if log.takeSuggestion(), let suggestion = Self.closest(to: entry.key, among: keys) {
+                reason += " (did you mean \(suggestion)?)"
+            }
             log.report(line: entry.value.line, keyPath: keyPath(entry.key), reason: reason)
         }
     }
@@ -122,9 +137,9 @@ struct SectionReader {
     }
 
     /// A sub-table, read with its own declared keys.
-    func section(_ key: String, keys: [String]) -> SectionReader? {
+    func section(_ key: String, keys: [String], ignoringCase: Bool = false) -> SectionReader? {
         guard let table = typed(key, "a table ([\(keyPath(key))])", \.table) else { return nil }
-        return SectionReader(table, path: keyPath(key), keys: keys, log: log)
+        return SectionReader(table, path: keyPath(key), keys: keys, ignoringCase: ignoringCase, log: log)
     }
 
     /// An array of tables, written either as `[[key]]` sections or as `key = [{...}, ...]`.
@@ -142,32 +157,50 @@ struct SectionReader {
         return readers
     }
 
-    /// The declared key nearest to a misspelt one, if it is close enough to be what was meant.
+    /// The declared key (or allowed value) nearest to a misspelt one, if it is close enough to
+    /// be what was meant; case does not count.
     static func closest(to key: String, among keys: [String]) -> String? {
         // A key this long is no typo, and comparing it would cost time and memory.
         guard key.utf8.count <= 64 else { return nil }
         let lowered = Array(key.lowercased().utf8)
-        let scored = keys.map { ($0, editDistance(lowered, Array($0.utf8))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, lowered.count / 3)) else { return nil }
-        return best.0
+        let limit = max(1, min(3, lowered.count / 3))
+        var best: (key: String, distance: Int)?
+        for candidate in keys {
+            let other = Array(candidate.lowercased().utf8)
+            // One edit changes the length by one at most.
+            guard abs(other.count - lowered.count) <= limit else { continue }
+            let distance = editDistance(lowered, other, limit: limit)
+            if distance <= limit && distance < best?.distance ?? Int.max { best = (candidate, distance) }
+        }
+        return best?.key
     }
 
     /// Edits between two keys, a swap of neighbours counting as one: `levle` is one edit
-    /// from `level`, as a technician would see it.
-    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    /// from `level`, as a technician would see it. Past `limit` the count stops (the answer
+    /// is then only "more than `limit`"), so that a file of many unknown keys stays quick.
+    private static func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-        var rows = [Array(0...b.count)]
+        var twoBack = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var row = [Int](repeating: 0, count: b.count + 1)
+        var previousSmallest = 0
         for i in 1...a.count {
-            var row = [i] + Array(repeating: 0, count: b.count)
+            row[0] = i
+            var smallest = i
             for j in 1...b.count {
-                let substitution = rows[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                row[j] = Swift.min(rows[i - 1][j] + 1, row[j - 1] + 1, substitution)
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                row[j] = Swift.min(previous[j] + 1, row[j - 1] + 1, substitution)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    row[j] = Swift.min(row[j], rows[i - 2][j - 2] + 1)
+                    row[j] = Swift.min(row[j], twoBack[j - 2] + 1)
                 }
+                smallest = Swift.min(smallest, row[j])
             }
-            rows.append(row)
+            // A later row only grows from these two (a swap reaches back two rows).
+            if smallest > limit && previousSmallest > limit { return limit + 1 }
+            previousSmallest = smallest
+            swap(&twoBack, &previous)
+            swap(&previous, &row)
         }
-        return rows[a.count][b.count]
+        return previous[b.count]
     }
 }

@@ -1,4 +1,5 @@
 import OCPP16
+import OCPPKeys
 import Testing
 
 @testable import ChargePoint

@@ -12,6 +12,7 @@ struct AgentConfigurationTests {
         #expect(configuration.chargePoint.serialNumber == nil)
         #expect(configuration.board == .init(kind: .sim, pinMap: nil, connectors: 2))
         #expect(configuration.stateDirectory == "/var/lib/chargeplex")
+        #expect(configuration.stateDirectoryLine == nil)
         #expect(configuration.authorization == .init(freeVend: false, freeVendIdTag: "FREEVEND", localList: []))
         #expect(configuration.operators.isEmpty)
         #expect(configuration.ocppSettings.isEmpty)
@@ -63,6 +64,7 @@ struct AgentConfigurationTests {
         #expect(configuration.chargePoint == .init(id: "CP-7", vendor: "Acme", model: "Twin 22", serialNumber: "SN1", firmwareVersion: "2.1.0"))
         #expect(configuration.board == .init(kind: .gpio, pinMap: "/etc/chargeplex/board.toml", connectors: 8))
         #expect(configuration.stateDirectory == "/data/chargeplex")
+        #expect(configuration.stateDirectoryLine == 12)
         #expect(configuration.authorization.freeVend)
         #expect(configuration.authorization.freeVendIdTag == "FREE")
         #expect(configuration.authorization.localList == [
@@ -96,6 +98,7 @@ struct AgentConfigurationTests {
         #expect(home.allowInsecure)
         #expect(home.chargePointId == configuration.chargePoint.id)
         #expect(configuration.authorization.localList.count == 2)
+        #expect(configuration.ocppSettings.map { "\($0.key)=\($0.value)" } == ["HeartbeatInterval=300", "MeterValueSampleInterval=60"])
     }
 
     @Test("files are read from disk; missing, unreadable and non-UTF-8 files are reported")
@@ -159,10 +162,14 @@ struct AgentConfigurationTests {
         ("[log]\nlevel = \"verbose\"", 10, "log.level",
          "must be one of \"trace\", \"debug\", \"info\", \"notice\", \"warning\", \"error\", \"critical\""),
         ("[state]\ndirectory = 5", 10, "state.directory", "expected a string, found an integer"),
+        ("[state]\ndirectory = \"var/chargeplex\"", 10, "state.directory", "must be an absolute path, e.g. \"/var/lib/chargeplex\""),
+        ("[state]\ndirectory = \"./state\"", 10, "state.directory", "must be an absolute path"),
+        ("[state]\ndirectory = \"/\(String(repeating: "d", count: 94))\"", 10, "state.directory",
+         "at most 94 bytes long, so that the control socket's path fits a Unix socket address"),
         ("[authorization]\nfree_vend = \"yes\"", 10, "authorization.free_vend", "expected true or false, found a string"),
         ("[authorization]\nfree_vend_idtag = \"\(String(repeating: "X", count: 21))\"", 10,
          "authorization.free_vend_idtag", "at most 20 characters (this one has 21)"),
-        ("[ocpp]\nHeartbeatInterval = [1]", 10, "ocpp.HeartbeatInterval", "expected a string, an integer or a boolean, found an array"),
+        ("[ocpp]\nHeartbeatInterval = [1]", 10, "ocpp.HeartbeatInterval", "expected an integer, found an array"),
         ("[ocpp]\nAuthorizationKey = \"0123456789abcdef\"", 10, "ocpp.AuthorizationKey", "set the password of each operator"),
         ("[firmware]\ninstaller = \"install.sh\"", 10, "firmware.installer", "must be an absolute path"),
     ] as [(String, Int, String, String)])
@@ -172,6 +179,16 @@ struct AgentConfigurationTests {
         #expect(error.line == line)
         #expect(error.keyPath == keyPath)
         #expect(error.reason.hasPrefix(reason), "\(error.reason)")
+    }
+
+    @Test("the state directory is an absolute path whose control socket fits a socket address")
+    func stateDirectory() throws {
+        let longest = "/" + String(repeating: "d", count: 93)
+        let configuration = try AgentConfiguration.parse(text: minimalConfiguration + "[state]\ndirectory = \"\(longest)\"")
+        #expect(configuration.stateDirectory == longest)
+        #expect(configuration.stateDirectoryLine == 10)
+        let relative = try #require(configurationError(minimalConfiguration + "[state]\n\ndirectory = \"chargeplex-state\""))
+        #expect(relative.description == "chargeplex.toml:11: state.directory: must be an absolute path, e.g. \"/var/lib/chargeplex\"")
     }
 
     @Test("a section of the wrong type", arguments: [
@@ -251,10 +268,10 @@ struct AgentConfigurationTests {
     func ocppOrder() throws {
         let configuration = try AgentConfiguration.parse(text: minimalConfiguration + """
             [ocpp]
-            ZKey = "1"
-            AKey = "2"
+            WebSocketPingInterval = "30"
+            BlinkRepeat = "2"
             """)
-        #expect(configuration.ocppSettings.map(\.key) == ["ZKey", "AKey"])
+        #expect(configuration.ocppSettings.map(\.key) == ["WebSocketPingInterval", "BlinkRepeat"])
         #expect(configuration.ocppSettings.map(\.line) == [10, 11])
     }
 

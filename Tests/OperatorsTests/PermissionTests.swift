@@ -1,5 +1,6 @@
 import Configuration
 import OCPP16
+import OCPPKeys
 import Testing
 
 @testable import Operators
@@ -84,6 +85,15 @@ import Testing
         let request = ChangeConfigurationRequest(key: CiString50(truncating: key), value: "true")
         #expect(permission(for: request, in: Self.authority).isAllowed)
         #expect((refusal(request, Self.dataControl) as? ChangeConfigurationResponse)?.status == .rejected)
+    }
+
+    /// The permission table and the key table agree on which keys decide who may charge.
+    @Test func theKeyTablesAuthorityOnlyKeysAreRefusedToOthers() {
+        for key in StandardKeys.all {
+            let request = ChangeConfigurationRequest(key: CiString50(truncating: key.name), value: CiString500(truncating: key.defaultValue))
+            let refused = refusal(request, Self.dataControl) != nil
+            #expect(refused == (key.scope == .authorization), "\(key.name)")
+        }
     }
 
     @Test func otherKeysAndPerConnectionKeysForEveryone() {

@@ -1,4 +1,5 @@
 import OCPP16
+import OCPPKeys
 import Store
 
 /// The values of the configuration keys: one set for the charger, and one

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration: AgentConfiguration
         do {
-            configuration = try AgentConfiguration.load(path: config)
+            configuration = try AgentConfiguration.loadChecked(path: config)
         } catch {
             printError("chargeplex: configuration refused: \(error)")
             throw ExitCode(2)

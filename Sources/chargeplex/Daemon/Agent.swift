@@ -34,7 +34,7 @@ final class Agent: Sendable {
         database = try Database(path: directory + "/chargeplex.db")
         store = try KeyValueStore(database: database)
         let queue = try MessageQueue(database: database)
-        socketPath = directory + "/control.sock"
+        socketPath = directory + "/" + AgentConfiguration.controlSocketName
 
         switch configuration.board.kind {
         case .sim:

@@ -1,5 +1,3 @@
-import OCPP16
-
 /// The kind of value a configuration key holds, which decides what
 /// ChangeConfiguration accepts.
 public enum ConfigurationValueKind: Sendable, Equatable {
@@ -10,21 +8,47 @@ public enum ConfigurationValueKind: Sendable, Equatable {
     case list(allowed: Set<String>, maximumCount: Int)
     case text(maximumLength: Int)
 
-    func validate(_ value: String) -> Bool {
+    /// Whether ChangeConfiguration (or the configuration file) may set `value`.
+    public func validate(_ value: String) -> Bool {
+        problem(with: value) == nil
+    }
+
+    /// Why `value` does not fit, or nil when it does: the one rule for both
+    /// ChangeConfiguration and the configuration file.
+    public func problem(with value: String) -> ConfigurationValueProblem? {
         switch self {
         case .integer(let range):
-            guard let number = Int(value.trimmingSpaces) else { return false }
-            return range.contains(number)
+            guard let number = Int(value.trimmingSpaces) else { return .notAnInteger }
+            return range.contains(number) ? nil : .outOfRange(range, found: number)
         case .boolean:
-            return ["true", "false"].contains(value.lowercased())
+            return ["true", "false"].contains(value.lowercased()) ? nil : .notABoolean
         case .list(let allowed, let maximumCount):
             let members = value.split(separator: ",").map { String($0).trimmingSpaces }
-            guard members.count <= maximumCount, !members.contains(where: \.isEmpty) || value.isEmpty else { return false }
-            return allowed.isEmpty || members.allSatisfy(allowed.contains)
+            if members.count > maximumCount { return .tooManyMembers(maximum: maximumCount, found: members.count) }
+            if members.contains(where: \.isEmpty) { return .blankMember }
+            if !allowed.isEmpty, let unknown = members.first(where: { !allowed.contains($0) }) {
+                return .unknownMember(unknown)
+            }
+            return nil
         case .text(let maximumLength):
-            return value.count <= maximumLength
+            return value.count <= maximumLength ? nil : .tooLong(maximum: maximumLength, found: value.count)
         }
     }
+}
+
+/// What is wrong with a value for a key of some `ConfigurationValueKind`.
+public enum ConfigurationValueProblem: Sendable, Equatable {
+    /// Not a whole number.
+    case notAnInteger
+    case outOfRange(ClosedRange<Int>, found: Int)
+    /// Neither `true` nor `false`.
+    case notABoolean
+    case tooManyMembers(maximum: Int, found: Int)
+    /// A member of a list that is only spaces.
+    case blankMember
+    /// A member of a list that is not among the allowed ones.
+    case unknownMember(String)
+    case tooLong(maximum: Int, found: Int)
 }
 
 /// How a key relates to the operators (see the rule book, operators.md).
@@ -61,7 +85,8 @@ public struct ConfigurationKey: Sendable {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The text without leading and trailing spaces, as OCPP values are compared.
+    public var trimmingSpaces: String {
         var text = Substring(self)
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }

@@ -1,0 +1,95 @@
+"""`chargeplex config check` and `chargeplex run` on files with mistakes: each
+problem comes out as FILE:LINE: KEY: REASON, including those only the machine
+shows (a state directory the agent cannot write)."""
+import os
+import subprocess
+
+import pytest
+
+from harness import ROOT, binary
+
+HEAD = """[chargepoint]
+id = "CP-CHECK"
+vendor = "Chargeplex"
+model = "Sim"
+[board]
+kind = "sim"
+"""
+
+
+def check(tmp_path, text):
+    """Writes a configuration (its appended part starts on line 7) and checks it."""
+    path = tmp_path / "chargeplex.toml"
+    path.write_text(HEAD + text)
+    result = subprocess.run([binary(), "config", "check", str(path)], capture_output=True, text=True, timeout=30)
+    problems = [line.replace(str(path), "FILE", 1) for line in result.stderr.splitlines()]
+    return result.returncode, result.stdout, problems
+
+
+def test_the_example_file_passes():
+    example = os.path.join(ROOT, "config", "chargeplex.example.toml")
+    if not os.access("/var/lib", os.W_OK) and not os.path.isdir("/var/lib/chargeplex"):
+        pytest.skip("the example keeps its state in /var/lib/chargeplex, which this user cannot create")
+    result = subprocess.run([binary(), "config", "check", example], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "ocpp HeartbeatInterval = 300" in result.stdout
+
+
+def test_misspelt_and_invalid_ocpp_keys_are_reported(tmp_path):
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "%s"\n[ocpp]\n'
+                                'MeterValueSampleIntervall = "1"\nHeartbeatInterval = "abc"\n' % tmp_path)
+    assert status == 1
+    assert problems == [
+        "FILE:10: ocpp.MeterValueSampleIntervall: unknown key (did you mean MeterValueSampleInterval?)",
+        'FILE:11: ocpp.HeartbeatInterval: expected an integer, found "abc"',
+    ]
+
+
+def test_ocpp_values_in_their_natural_types_pass(tmp_path):
+    status, out, problems = check(tmp_path, '[state]\ndirectory = "%s"\n[ocpp]\nHeartbeatInterval = 120\n'
+                                  'LocalPreAuthorize = true\nMeterValuesSampledData = ["Voltage", "Current.Import"]\n'
+                                  % tmp_path)
+    assert (status, problems) == (0, [])
+    assert "ocpp MeterValuesSampledData = Voltage,Current.Import" in out
+
+
+def test_a_relative_state_directory_is_refused(tmp_path):
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "state"\n')
+    assert status == 1
+    assert problems == ['FILE:8: state.directory: must be an absolute path, e.g. "/var/lib/chargeplex"']
+
+
+def test_a_state_directory_the_agent_cannot_write_is_refused(tmp_path):
+    # procfs refuses new files even to root, who is not stopped by permission bits.
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "/proc/self"\n')
+    assert status == 1
+    assert problems == ["FILE:8: state.directory: the agent cannot write in /proc/self: permission denied"]
+
+
+def test_a_state_directory_that_cannot_be_created_is_refused(tmp_path):
+    missing = tmp_path / "missing" / "state"
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "%s"\n' % missing)
+    assert status == 1
+    assert problems == ["FILE:8: state.directory: %s does not exist and cannot be created: %s does not exist either"
+                        % (missing, missing.parent)]
+    plain = tmp_path / "plain-file"
+    plain.write_text("")
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "%s"\n' % plain)
+    assert problems == ["FILE:8: state.directory: %s exists but is not a directory" % plain]
+
+
+def test_a_state_directory_the_agent_can_create_passes_and_is_not_created(tmp_path):
+    fresh = tmp_path / "fresh"
+    status, out, problems = check(tmp_path, '[state]\ndirectory = "%s"\n' % fresh)
+    assert (status, problems) == (0, [])
+    assert "state in %s" % fresh in out
+    assert not fresh.exists()
+
+
+def test_run_refuses_an_unwritable_state_directory_before_starting(tmp_path):
+    path = tmp_path / "chargeplex.toml"
+    path.write_text(HEAD + '[state]\ndirectory = "/proc/self"\n')
+    result = subprocess.run([binary(), "run", "--config", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("chargeplex: configuration refused: %s:8: state.directory: "
+                                     "the agent cannot write in /proc/self: permission denied" % path)

@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "Operators",
             dependencies: [
-                "OCPP16", "ChargePoint", "Link", "Store", "Configuration",
+                "OCPP16", "OCPPKeys", "ChargePoint", "Link", "Store", "Configuration",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

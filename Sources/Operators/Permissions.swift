@@ -1,5 +1,6 @@
 import Configuration
 import OCPP16
+import OCPPKeys
 
 /// What the charger knows when it decides whether an operator may do something.
 public struct PermissionContext: Sendable, Equatable {
@@ -40,12 +41,10 @@ public enum Permission: Sendable {
     }
 }
 
-/// Keys only the authority may change: they decide who may charge.
-public let authorizationKeys: Set<String> = [
-    "authorizeremotetxrequests", "localauthorizeoffline", "localpreauthorize", "allowofflinetxforunknownid",
-    "authorizationcacheenabled", "stoptransactiononinvalidid", "maxenergyoninvalidid", "localauthlistenabled",
-    "connectiontimeout",
-]
+/// Keys only the authority may change: they decide who may charge. The key
+/// table says which (scope `authorization`), so a new key needs no edit here.
+public let authorizationKeys: Set<String> = Set(
+    StandardKeys.all.filter { $0.scope == .authorization }.map { $0.name.lowercased() })
 
 /// The rule book's table "What each role may do", row by row. Every incoming
 /// CALL passes through here before it reaches the charge point.

@@ -452,6 +452,7 @@ class Ledger:
         self.statuses = []      # (index, payload, sent in the burst that follows a BootNotification)
         self.invalid = [e for e in events if e["event"] in ("invalid", "unparsable")]
         self.repeats = {}       # action -> identical messages received again
+        self.stamped = []       # (index, timestamp) of every transaction message, in arrival order
         seen = set()
         after_boot = False
         for index, event in enumerate(events):
@@ -471,6 +472,10 @@ class Ledger:
                 continue
             else:
                 after_boot = False
+            if action == "StartTransaction" or action == "StopTransaction":
+                self.stamped.append((index, ocpp_time(payload["timestamp"])))
+            elif action == "MeterValues" and "transactionId" in payload:
+                self.stamped.append((index, ocpp_time(payload["meterValue"][0]["timestamp"])))
             if action not in ("MeterValues", "StopTransaction") or "transactionId" not in payload:
                 continue
             fingerprint = (action, json.dumps(payload, sort_keys=True))
@@ -484,6 +489,11 @@ class Ledger:
                 continue
             table = self.stops if action == "StopTransaction" else self.meters
             table.setdefault(transaction_id, []).append((index, payload))
+
+    def older_after(self, index, stamp):
+        """Whether a transaction message stamped before `stamp` arrived after event `index`:
+        the operator was still being sent a backlog of queued messages then."""
+        return any(later > index and older < stamp for later, older in self.stamped)
 
     def sessions(self):
         """session key -> transactionId."""
@@ -553,6 +563,11 @@ def status_order_problems(ledgers):
     the statuses that follow a BootNotification before any other message: the current
     status of every connector on (re)connection, which the rule book sends before the
     queued transaction messages (and before the StartTransaction of a late joiner).
+
+    A violation is told apart by when it happened: "behind a backlog" when transaction
+    messages stamped before the late Start (or Stop) were still arriving after the
+    status (the operator was catching up after an outage or a power cut, and the status
+    went out ahead of the queue), else "live" (only that message itself was pending).
     """
     starts = {}
     for ledger in ledgers:
@@ -570,15 +585,18 @@ def status_order_problems(ledgers):
             if not before:
                 found.append(("%s with no transaction known" % status["status"], label))
                 continue
-            key = max(before)[1]
+            started, key = max(before)
             transaction_id = known.get(key)
             if status["status"] == "Charging":
-                if transaction_id is None or ledger.start_index[transaction_id] > index:
-                    found.append(("Charging before its StartTransaction", label + " (card %s)" % key[1]))
+                late = transaction_id is None or ledger.start_index[transaction_id] > index
+                kind, message_stamp = "Charging before its StartTransaction", started
             else:
-                stop_index = ledger.stop(transaction_id)[0] if transaction_id is not None else None
-                if stop_index is None or stop_index > index:
-                    found.append(("Finishing before its StopTransaction", label + " (card %s)" % key[1]))
+                stop_index, stop = ledger.stop(transaction_id) if transaction_id is not None else (None, None)
+                late = stop_index is None or stop_index > index
+                kind, message_stamp = "Finishing before its StopTransaction", ocpp_time(stop["timestamp"]) if stop else at
+            if late:
+                when = "behind a backlog" if ledger.older_after(index, message_stamp) else "live"
+                found.append(("%s (%s)" % (kind, when), label + " (card %s)" % key[1]))
     return found
 
 

@@ -43,6 +43,7 @@ Bounds: CHARGEPLEX_SOAK_CYCLES (30), CHARGEPLEX_SOAK_DRAIN_SECONDS (60).
 """
 import os
 import random
+import signal
 import threading
 import time
 
@@ -74,6 +75,7 @@ class Soak:
         self.swipes = 0
         self.outages = 0
         self.drain_problems = []
+        self.exits = []
         self.final_status = ""
 
     def note(self, text):
@@ -195,6 +197,8 @@ class Soak:
             timer.join()
         # Every cycle ends with a power cut.
         self.power_cut(KILL_AT_END)
+        if self.agent.process.returncode != -signal.SIGKILL:
+            self.exits.append("cycle %d: the agent ended by itself with status %s" % (number, self.agent.process.returncode))
 
     def finish(self):
         """Everyone back, one more start (recovery ends what ran), and the queues drain."""
@@ -257,7 +261,8 @@ def transaction_problems(soak, *kinds):
 
 
 def test_the_soak_cut_power_and_started_transactions(soak):
-    assert sum(soak.kills.values()) >= CYCLES
+    assert not soak.exits, "seed %d: %s" % (soak.seed, soak.exits)
+    assert sum(soak.kills.values()) == CYCLES
     assert all(ledger.given for ledger in soak.ledgers), soak.summary()
 
 

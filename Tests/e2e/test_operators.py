@@ -2,34 +2,21 @@
 real `ocpp` library Central System validating every message against the
 official OCPP 1.6 schemas. The rule book is ../shared/spec/operators.md."""
 import json
-import socket
 
 import pytest
 
-from harness import Agent, CentralSystem
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from harness import Agent, CentralSystem, free_port, operator_list, stop_all, three_central_systems
 
 
 @pytest.fixture
 def three():
-    systems = {
-        "billing": CentralSystem("billing", "--transaction-id-base", "100"),
-        "home": CentralSystem("home", "--transaction-id-base", "200"),
-        "energy": CentralSystem("energy", "--transaction-id-base", "300"),
-    }
+    systems = three_central_systems()
     yield systems
-    for system in systems.values():
-        system.stop()
+    stop_all(systems)
 
 
 def start(systems, **options):
-    roles = {"billing": "billing", "home": "home", "energy": "data-control"}
-    agent = Agent([(name, systems[name].url, roles[name]) for name in systems], **options).start()
+    agent = Agent(operator_list(systems), **options).start()
     for system in systems.values():
         system.wait_for_call("BootNotification")
         system.wait_for_call("StatusNotification", connectorId=2)

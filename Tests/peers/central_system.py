@@ -7,6 +7,7 @@ It talks to its test through JSON lines: events on stdout, commands on stdin.
 Start:
     central_system.py [--port N] [--password PW] [--tls-cert F --tls-key F]
                       [--tls-client-ca F] [--no-subprotocol] [--boot-status S]
+                      [--transaction-id-base N] [--ledger FILE]
 
 Events (stdout, one JSON object per line, flushed):
     {"event":"listening","port":N,"tls":bool}        ready; first line
@@ -16,6 +17,12 @@ Events (stdout, one JSON object per line, flushed):
     {"event":"invalid","id":..,"action":..,"error":{"code":..,"description":..}}
                                                      a CALL that failed schema validation
                                                      (the CALLERROR was sent back)
+    {"event":"transactionId","id":..,"transactionId":N,"repeat":bool,"payload":{..}}
+                                                     the id given in answer to StartTransaction
+                                                     `id` (payload: that StartTransaction); a
+                                                     repeat is a StartTransaction identical to one
+                                                     answered before, redelivered at least once,
+                                                     and gets the same id again
     {"event":"callResult","id":..,"payload":{..}}    an answer from the charge point
     {"event":"callError","id":..,"code":..,"description":..}
     {"event":"unparsable","text":..,"error":..}      a message that is not OCPP-J
@@ -44,10 +51,18 @@ the one that connected last):
     {"abort":true}                     drop the TCP connection without closing
     {"verdict":"<idTag>","status":"Blocked"}  answer Authorize and StartTransaction for this
                                        idTag with that status (default Accepted)
+    {"echo":<any>}                     answers {"event":"done","command":"echo","echo":<any>}: every
+                                       event printed before it was printed before this one
     {"stop":true}                      exit
 
 The process also exits when stdin closes or its parent process goes away, so a crashed
 or killed test leaves nothing behind.
+
+Transactions: like a real Central System, this one keeps the transactions it handed out
+(in memory, or in the --ledger file so that a restarted server remembers them). A
+StartTransaction identical to one already answered (the same connectorId, idTag,
+meterStart, timestamp and reservationId: a redelivery after the charge point lost the
+answer) gets the same transactionId again; any other gets the next free id.
 """
 
 import os
@@ -107,14 +122,51 @@ class Script:
         return entry
 
 
+class Transactions:
+    """The transactionIds handed out, by the StartTransaction they answered; kept in a
+    file of JSON lines when one is given, so that a restarted server carries on."""
+
+    def __init__(self, base, path=None):
+        self.given = {}
+        self.next_id = base
+        self.path = path
+        if path and os.path.exists(path):
+            with open(path) as f:
+                for line in f:
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue  # a line cut short by a kill
+                    self.given[entry["key"]] = entry["transactionId"]
+                    self.next_id = max(self.next_id, entry["transactionId"] + 1)
+
+    @staticmethod
+    def key(payload):
+        return json.dumps([payload.get(name) for name in
+                           ("connectorId", "idTag", "meterStart", "timestamp", "reservationId")])
+
+    def transaction_id(self, payload):
+        """The id for this StartTransaction, and whether it was given before."""
+        key = self.key(payload)
+        if key in self.given:
+            return self.given[key], True
+        transaction_id = self.next_id
+        self.next_id += 1
+        self.given[key] = transaction_id
+        if self.path:
+            with open(self.path, "a") as f:
+                f.write(json.dumps({"key": key, "transactionId": transaction_id}) + "\n")
+        return transaction_id, False
+
+
 class CentralSystemSide(OcppChargePoint):
     """One charge point's connection, seen from the Central System."""
 
-    def __init__(self, charge_point_id, connection, options, script):
+    def __init__(self, charge_point_id, connection, options, script, transactions):
         super().__init__(charge_point_id, connection, response_timeout=30)
         self.options = options
         self.script = script
-        self.next_transaction_id = options.transaction_id_base
+        self.transactions = transactions
 
     async def route_message(self, raw_msg):
         try:
@@ -191,9 +243,13 @@ class CentralSystemSide(OcppChargePoint):
         return ocpp.v16.call_result.Authorize(id_tag_info=self.script.verdict(id_tag))
 
     @on(Action.start_transaction, skip_schema_validation=True)
-    def on_start_transaction(self, id_tag, **_):
-        transaction_id = self.next_transaction_id
-        self.next_transaction_id += 1
+    def on_start_transaction(self, id_tag, call_unique_id, connector_id, meter_start, timestamp,
+                             reservation_id=None, **_):
+        payload = {"connectorId": connector_id, "idTag": id_tag, "meterStart": meter_start,
+                   "timestamp": timestamp, "reservationId": reservation_id}
+        transaction_id, repeat = self.transactions.transaction_id(payload)
+        emit("transactionId", id=call_unique_id, transactionId=transaction_id, repeat=repeat,
+             payload={k: v for k, v in payload.items() if v is not None})
         return ocpp.v16.call_result.StartTransaction(
             transaction_id=transaction_id, id_tag_info=self.script.verdict(id_tag))
 
@@ -222,6 +278,7 @@ class CentralSystem:
     def __init__(self, options):
         self.options = options
         self.script = Script()
+        self.transactions = Transactions(options.transaction_id_base, options.ledger)
         self.sides = {}
         self.latest = None
 
@@ -249,7 +306,7 @@ class CentralSystem:
 
     async def handle(self, connection):
         identity = self.charge_point_id(connection.request.path)
-        side = CentralSystemSide(identity, connection, self.options, self.script)
+        side = CentralSystemSide(identity, connection, self.options, self.script, self.transactions)
         self.sides[identity] = side
         self.latest = identity
         emit("connected", chargePointId=identity, subprotocol=connection.subprotocol,
@@ -269,6 +326,8 @@ class CentralSystem:
         if request.get("stop"):
             emit("done", command="stop")
             raise SystemExit(0)
+        if "echo" in request:
+            return emit("done", command="echo", echo=request["echo"])
         if "fail" in request:
             self.script.failures[request["fail"]] = dict(request, times=request.get("times", 1))
             return emit("done", command="fail")
@@ -374,6 +433,7 @@ def main():
     parser.add_argument("--heartbeat-interval", type=int, default=300)
     parser.add_argument("--transaction-id-base", type=int, default=1,
                         help="first transactionId handed out (tell several Central Systems apart)")
+    parser.add_argument("--ledger", help="file that keeps the transactions handed out across restarts")
     parser.add_argument("--ping-interval", type=float, default=None, help="server pings, seconds")
     parser.add_argument("--max-size", type=int, default=1 << 20, help="largest incoming message")
     parser.add_argument("--verbose", action="store_true", help="library logs on stderr")

@@ -20,11 +20,16 @@ extension ChargePoint {
         for name in unsavedCaches { saveAuthState(for: name) }
         unsavedCaches.removeAll()
         applyLimits(now: now)
-        retryUnwritten(now: now)
+        wakeAfterRetry.formUnion(retryUnwritten(now: now))
         storeEnergy(now: now, onlyIfDue: true)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
         await advanceFirmware(now: now)
         await advanceDiagnostics(now: now)
+        if !wakeAfterRetry.isEmpty {
+            let operators = wakeAfterRetry
+            wakeAfterRetry.removeAll()
+            await uplink?.transactionMessagesWritten(for: operators)
+        }
         await reportStatuses(now: now)
     }
 }

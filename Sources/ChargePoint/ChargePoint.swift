@@ -35,6 +35,8 @@ public actor ChargePoint {
     /// The last write of the charger's state failed: every connector reports
     /// it, and no transaction starts until a write succeeds again.
     var storageFailing = false
+    /// Operators whose late-written messages still have to be announced.
+    var wakeAfterRetry: Set<String> = []
     var uplink: (any ChargePointUplink)?
     var requests: (@Sendable (ChargePointRequest) -> Void)?
 

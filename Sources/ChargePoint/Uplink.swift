@@ -27,6 +27,9 @@ public protocol ChargePointUplink: AnyObject, Sendable {
     /// queue of its own. Read without suspending, so that an event and its
     /// messages are written in one commit.
     var transactionRecipients: [String] { get }
+    /// Transaction messages for `operators` were written later than their
+    /// event (the disk refused them at first): wakes those links.
+    func transactionMessagesWritten(for operators: Set<String>) async
     /// Asks the authority about an idTag. Nil when it cannot be asked now
     /// (no authority, offline, no answer in time): offline rules apply.
     func authorize(_ idTag: IdToken) async -> IdTagInfo?

@@ -34,7 +34,7 @@ extension Link {
                 message = try await outbox.peek()
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-                guard await pauseDrain(configuration.transactionMessageRetryInterval) else { return }
+                guard await pauseDrain(Self.storeRetryInterval) else { return }
                 continue
             }
             guard let message else {
@@ -57,9 +57,10 @@ extension Link {
     /// Books a failed attempt; false when draining must stop for this connection.
     private func failedAttempt(of message: OutboxMessage, _ error: any Error, in outbox: any DurableOutbox) async -> Bool {
         guard let error = error as? LinkError else {
-            // The store failed, not the delivery: try again later.
+            // The store failed, not the delivery: try again soon, since the
+            // Central System is not at fault (the message may go twice).
             logger.error("cannot update the outbox", metadata: ["error": "\(error)"])
-            return await pauseDrain(configuration.transactionMessageRetryInterval)
+            return await pauseDrain(Self.storeRetryInterval)
         }
         switch error {
         case .callError, .timedOut, .invalidResponse:
@@ -83,9 +84,12 @@ extension Link {
             return await pauseDrain(configuration.transactionMessageRetryInterval * attempts)
         } catch {
             logger.error("cannot update the outbox", metadata: ["error": "\(error)"])
-            return await pauseDrain(configuration.transactionMessageRetryInterval)
+            return await pauseDrain(Self.storeRetryInterval)
         }
     }
+
+    /// How long the drain waits when the store, not the Central System, failed.
+    static let storeRetryInterval = Duration.seconds(1)
 
     private func remove(_ message: OutboxMessage, from outbox: any DurableOutbox) async throws {
         try await outbox.remove(message)

@@ -145,6 +145,10 @@ public actor Operators: ChargePointUplink {
         }
     }
 
+    public func transactionMessagesWritten(for operators: Set<String>) {
+        for name in operators { wakeLinks(of: name) }
+    }
+
     func wakeLinks(of target: String?) {
         for session in sessions.values where target == nil || session.name == target {
             let link = session.link

@@ -114,6 +114,7 @@ private final class HomeUplink: ChargePointUplink {
     var authorityName: String? { "home" }
     var authorityOnline: Bool { get async { true } }
     var transactionRecipients: [String] { ["home"] }
+    func transactionMessagesWritten(for operators: Set<String>) async {}
 }
 
 // MARK: - Helpers shared by the charge point and operators suites

@@ -71,15 +71,19 @@ extension ChargePoint {
             storageFailed(error)
             return false
         }
+        let flushed = Set(unwritten.messages.map(\.operatorName))
         unwritten = TransactionWrite()
         storageRecovered()
+        if !flushed.isEmpty { wakeAfterRetry.formUnion(flushed) }
         return true
     }
 
     /// On every tick: what could not be written is tried again; a failed
     /// disk with nothing waiting is probed with the energy registers.
-    func retryUnwritten(now: OCPPDateTime) {
-        guard let ledger, storageFailing else { return }
+    /// Returns the operators whose queues got messages.
+    @discardableResult
+    func retryUnwritten(now: OCPPDateTime) -> Set<String> {
+        guard let ledger, storageFailing else { return [] }
         var write = unwritten
         if write.isEmpty {
             write.registers = Dictionary(uniqueKeysWithValues: connectors.map { ($0.number, $0.wattHours) })
@@ -87,11 +91,12 @@ extension ChargePoint {
         do {
             try ledger.commit(write, at: now.millisecondsSince1970)
         } catch {
-            return
+            return []
         }
         unwritten = TransactionWrite()
         storageRecovered()
         logger.notice("the state directory can be written again")
+        return Set(write.messages.map(\.operatorName))
     }
 
     /// Runs a durable write other than a transaction's; a failure is logged

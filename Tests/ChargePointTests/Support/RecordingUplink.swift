@@ -42,6 +42,7 @@ final class RecordingUplink: ChargePointUplink {
 
     var authorityName: String? { state.withLock { $0.authority } }
     var transactionRecipients: [String] { state.withLock { $0.recipients } }
+    func transactionMessagesWritten(for operators: Set<String>) async {}
     var authorityOnline: Bool { get async { state.withLock { $0.online } } }
 
     // Views of what was emitted.

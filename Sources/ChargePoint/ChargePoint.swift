@@ -147,8 +147,11 @@ public actor ChargePoint {
 
     public var transactions: [Transaction] { connectors.compactMap(\.transaction) }
 
+    /// Where connector `connector` (from 1) sits in `connectors`. The number
+    /// may come from the wire: it is compared before anything is subtracted.
     func index(of connector: Int) -> Int? {
-        connectors.indices.contains(connector - 1) ? connector - 1 : nil
+        guard connector >= 1, connector <= connectors.count else { return nil }
+        return connector - 1
     }
 
     // MARK: Status

@@ -115,6 +115,14 @@ import Testing
         }
     }
 
+    @Test func ratesBuiltFromAnyDoubleStayInRange() {
+        #expect(ChargingRate(6.25).tenths == 63)
+        #expect(ChargingRate(1e308).tenths == 9_000_000_000_000_000_000)
+        #expect(ChargingRate(-1e308).tenths == -9_000_000_000_000_000_000)
+        #expect(ChargingRate(.infinity).tenths == 9_000_000_000_000_000_000)
+        #expect(ChargingRate(.nan).tenths == 0)
+    }
+
     @Test func timeRunsOutAtTheEndsOfTheClockInsteadOfOverflowing() {
         let now = OCPPDateTime(millisecondsSince1970: 1_795_000_000_000)
         #expect(now.adding(seconds: .max).millisecondsSince1970 == .max)

@@ -92,6 +92,14 @@ extension SmartChargingTests {
             #expect(await harness.chargePoint.snapshot().first?.limitAmperes == 32)
         }
 
+        @Test func aReportedLimitNeverOverflowsItsTenths() {
+            #expect(CompositeSchedule.roundedDown(16.04).tenths == 160)
+            #expect(CompositeSchedule.roundedDown(1e300).tenths == .max)
+            #expect(CompositeSchedule.roundedDown(.infinity).tenths == .max)
+            #expect(CompositeSchedule.roundedDown(-1e300).tenths == 0)
+            #expect(CompositeSchedule.roundedDown(.nan).tenths == 0)
+        }
+
         @Test func aRemoteStartWhoseProfileCouldNeverBeInstalledIsRejected() async {
             let harness = await Harness(settings: [("AuthorizeRemoteTxRequests", "false")])
             await harness.plug(2)

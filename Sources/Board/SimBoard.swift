@@ -41,7 +41,7 @@ public final class SimBoard: Board {
     /// A copy of one connector's simulated state.
     public func connector(_ number: Int) -> Connector? {
         state.withLock { connectors in
-            connectors.indices.contains(number - 1) ? connectors[number - 1] : nil
+            number >= 1 && number <= connectors.count ? connectors[number - 1] : nil
         }
     }
 
@@ -134,7 +134,8 @@ public final class SimBoard: Board {
     @discardableResult
     private func update<T>(_ connector: Int, _ body: (inout Connector) -> T) -> T? {
         state.withLock { connectors in
-            guard connectors.indices.contains(connector - 1) else { return nil }
+            // Compared before subtracting: `chargeplex sim plug N` may name any number.
+            guard connector >= 1, connector <= connectors.count else { return nil }
             return body(&connectors[connector - 1])
         }
     }

@@ -160,6 +160,8 @@ public actor ChargePoint {
 
     public var transactions: [Transaction] { connectors.compactMap(\.transaction) }
 
+    /// Where connector `connector` (from 1) sits in `connectors`. The number
+    /// may come from the wire: it is compared before anything is subtracted.
     func index(of connector: Int) -> Int? {
         // Compared before any arithmetic: the number may come from the wire.
         guard connector >= 1, connector <= connectors.count else { return nil }

@@ -45,7 +45,7 @@ public actor Link {
     /// Counts connections, so work begun on one never touches the next.
     var connectionNumber: UInt64 = 0
     /// Why we are closing the connection ourselves, when we are.
-    private var closingReason: LinkError?
+    var closingReason: LinkError?
     private var isRunning = false
     private var isStopping = false
     private var backoffSleep: Task<Void, Never>?
@@ -54,6 +54,13 @@ public actor Link {
     private var connectWaiter: CheckedContinuation<Result<OpenConnection, LinkError>?, Never>?
     var outboxRung = false
     var outboxWaiter: CheckedContinuation<Void, Never>?
+    /// The Central System's CALLs this connection took in, and the answers
+    /// written for them (in the same order): a shutdown lets the answers due
+    /// go out before its close frame.
+    var callsTaken: UInt64 = 0
+    var answersWritten: UInt64 = 0
+    var answerWaiters: [UInt64: (target: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
+    var lastAnswerWaiter: UInt64 = 0
     private let messageIdPrefix = String(UInt32.random(in: .min ... .max), radix: 36)
     private var lastMessageNumber: UInt64 = 0
 
@@ -177,9 +184,12 @@ public actor Link {
             connectWaiter = nil
             waiter.resume(returning: nil)
         }
-        if let connection {
+        if connection != nil {
             closingReason = .shutDown
-            try? await connection.channel.close()
+            // A Central System that asked for what stops us (Reset) reads its
+            // answer before our close frame.
+            await waitForAnswers(within: configuration.closingTimeout)
+            if let connection { try? await connection.channel.close() }
         }
         if isRunning {
             await withCheckedContinuation { runEndWaiters.append($0) }
@@ -228,6 +238,8 @@ public actor Link {
         let number = connectionNumber
         self.connection = connection
         closingReason = nil
+        callsTaken = 0
+        answersWritten = 0
         sequencer.connectionOpened(hasOpeningHook: handleOpen != nil)
         setState(.open)
         logger.info("link open")
@@ -235,14 +247,18 @@ public actor Link {
         let (calls, callSink) = AsyncStream.makeStream(
             of: Call.self, bufferingPolicy: .bufferingOldest(Self.maximumWaitingCalls))
         return await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.answer(calls, on: connection.channel) }
+            group.addTask { await self.answer(calls, on: connection.channel, connection: number) }
             group.addTask { await self.openThenDrain(connection: number) }
             var reason: LinkError
             do {
                 for try await frame in connection.frames {
                     switch frame {
                     case .call(let call):
-                        if case .dropped = callSink.yield(call) { refuse(call, on: connection.channel) }
+                        switch callSink.yield(call) {
+                        case .enqueued: callsTaken += 1
+                        case .dropped: refuse(call, on: connection.channel)
+                        default: break
+                        }
                     case .callResult(let result): resolve(result.messageId, with: .success(result))
                     case .callError(let error): resolve(error.messageId, with: .failure(.callError(error)))
                     }
@@ -257,42 +273,6 @@ public actor Link {
             callSink.finish()
             group.cancelAll()
             return reason
-        }
-    }
-
-    /// How many of the Central System's CALLs may wait for their answer. OCPP-J
-    /// allows one; a few more are tolerated, and beyond them a flood is refused
-    /// rather than held in memory.
-    public static let maximumWaitingCalls = 16
-
-    /// Refuses a CALL that found too many before it. A peer that no longer
-    /// reads our answers is not answered but disconnected.
-    private func refuse(_ call: Call, on channel: any Channel) {
-        guard channel.isWritable else {
-            logger.warning("peer floods calls and reads no answers, closing", metadata: ["id": "\(call.messageId)"])
-            closingReason = .protocolViolation("the server sent calls without reading the answers")
-            channel.close(promise: nil)
-            return
-        }
-        logger.warning("too many calls waiting, refused", metadata: ["id": "\(call.messageId)", "action": "\(call.action)"])
-        let refusal = CallError(
-            messageId: call.messageId, errorCode: .genericError,
-            errorDescription: "\(Self.maximumWaitingCalls) calls are already waiting for an answer")
-        channel.writeAndFlush(Frame.callError(refusal), promise: nil)
-    }
-
-    /// Answers the Central System's CALLs in the order they came.
-    private nonisolated func answer(_ calls: AsyncStream<Call>, on channel: any Channel) async {
-        for await call in calls {
-            var answer = await handleCall(call)
-            switch answer {
-            case .callResult(let result) where result.messageId == call.messageId: break
-            case .callError(let error) where error.messageId == call.messageId: break
-            default:
-                answer = .callError(
-                    CallError(messageId: call.messageId, errorCode: .internalError, errorDescription: "no answer produced"))
-            }
-            channel.writeAndFlush(answer, promise: nil)
         }
     }
 
@@ -328,6 +308,8 @@ public actor Link {
         pending?.continuation.resume(throwing: error)
         for waiter in waiters { waiter.continuation.resume(throwing: error) }
         wakeOutboxDrain()
+        // Nothing more can be written: a shutdown waiting for answers goes on.
+        for token in Array(answerWaiters.keys) { stopWaitingForAnswers(token) }
         logger.info("link closed", metadata: ["reason": "\(reason)"])
     }
 

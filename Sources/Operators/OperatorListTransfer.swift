@@ -52,6 +52,11 @@ public enum OperatorListTransfer {
                 reasons.append("operators[\(index)].role: must be home, billing or data-control")
                 continue
             }
+            // A profile that is not a whole number is refused, never read as 0 (no security).
+            if let profile = fields["securityProfile"], profile != .null, integer("securityProfile") == nil {
+                reasons.append("operators[\(index)].securityProfile: must be 0, 1, 2 or 3")
+                continue
+            }
             entries.append(
                 OperatorEntry(
                     name: name, url: url, chargePointId: text("chargePointId") ?? defaultChargePointId, role: role,

@@ -79,6 +79,11 @@ final class OperatorSession: Sendable {
 
 /// What changes in a session, guarded by an actor of its own.
 actor SessionState {
+    /// The longest heartbeat interval, in seconds: a day. The interval comes
+    /// from the Central System's BootNotification.conf or a ChangeConfiguration,
+    /// and a larger one is taken as a day rather than computed with.
+    static let maximumHeartbeatInterval = 86_400
+
     var registration: RegistrationStatus?
     var heartbeatInterval: Int64 = 300
     var lastHeartbeat: OCPPDateTime?
@@ -92,7 +97,7 @@ actor SessionState {
     func opened(_ response: BootNotificationResponse, at now: OCPPDateTime) {
         open = true
         registration = response.status
-        if response.interval > 0 { heartbeatInterval = Int64(response.interval) }
+        setHeartbeatInterval(response.interval)
         lastHeartbeat = now
     }
 
@@ -115,8 +120,9 @@ actor SessionState {
         await withCheckedContinuation { outboxWaiters.append($0) }
     }
 
+    /// A positive number of seconds, at most a day; 0 or less leaves the interval as it is.
     func setHeartbeatInterval(_ seconds: Int) {
-        if seconds > 0 { heartbeatInterval = Int64(seconds) }
+        if seconds > 0 { heartbeatInterval = Int64(min(seconds, Self.maximumHeartbeatInterval)) }
     }
 
     /// Whether a heartbeat is due now; marks it as sent if so.

@@ -72,7 +72,11 @@ extension Operators {
             return TriggerMessageResponse(status: .accepted)
         case let change as ChangeConfigurationRequest where change.key.value.lowercased() == "heartbeatinterval":
             let answer = await chargePoint.respond(to: change, from: RequestOrigin(operatorName: entry.name), now: now)
-            if let seconds = Int(change.value.value) { await sessions[entry.name]?.state.setHeartbeatInterval(seconds) }
+            // Only a value the configuration took, as it took it: never the raw text of a refused one.
+            if (answer as? ChangeConfigurationResponse)?.status == .accepted {
+                let seconds = await chargePoint.configuration.integer("HeartbeatInterval", for: entry.name)
+                await sessions[entry.name]?.state.setHeartbeatInterval(seconds)
+            }
             return answer
         default:
             return await chargePoint.respond(to: forwarded, from: RequestOrigin(operatorName: entry.name), now: now)

@@ -156,5 +156,9 @@ private func edge(_ role: LineRole, _ level: Bool, _ time: UInt64) -> BoardLogic
         let outputs = logic.perform(.relay(connector: 2, closed: true), now: 0)
         #expect(drives(outputs).isEmpty)
         #expect(logic.perform(.currentLimit(connector: 1, amperes: 16), now: 0).isEmpty)
+        for connector in [Int.min, -1, 0, Int.max] {
+            #expect(drives(logic.perform(.relay(connector: connector, closed: true), now: 0)).isEmpty)
+            #expect(logic.perform(.indicate(connector: connector, .accepted), now: 0).isEmpty)
+        }
     }
 }

@@ -43,5 +43,11 @@ import Testing
         board.perform(.relay(connector: 7, closed: true))
         board.unplug(0)
         #expect(board.connector(7) == nil)
+        for connector in [Int.min, -1, Int.max] {
+            board.plug(connector)
+            board.perform(.relay(connector: connector, closed: true))
+            #expect(board.connector(connector) == nil)
+        }
+        #expect(board.connector(1)?.relayClosed == false)
     }
 }

@@ -129,6 +129,15 @@ import Testing
         }
     }
 
+    @Test func textThatIsNotUTF8ClosesWith1007() async throws {
+        try await survive(closeCode: 1007, reason: "not valid UTF-8") { cs in
+            // A whole text frame whose message holds 0xC3 0x28: a two-byte sequence cut short.
+            let message = Array(#"[2,"u8","DataTransfer",{"vendorId":""#.utf8) + [0xC3, 0x28] + Array(#""}]"#.utf8)
+            let frame = [0x81, UInt8(message.count)] + message
+            try await cs.perform(["bytes": .string(frame.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined())])
+        }
+    }
+
     @Test func garbageBytesCloseTheConnection() async throws {
         try await survive(closeCode: 1002, reason: "reserved bits") { cs in
             // Reserved bits and an undefined opcode: no frame this link agreed to.

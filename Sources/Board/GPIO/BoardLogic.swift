@@ -154,7 +154,7 @@ struct BoardLogic {
     mutating func perform(_ command: BoardCommand, now: UInt64) -> [Output] {
         switch command {
         case .relay(let number, let closed):
-            guard connectors.indices.contains(number - 1) else {
+            guard number >= 1, number <= connectors.count else {
                 return [.log(.warning, "relay command for connector \(number), which this board does not have")]
             }
             return update(number) { state in Self.commandRelay(closed: closed, at: now, &state) }
@@ -258,7 +258,8 @@ struct BoardLogic {
     }
 
     private mutating func update(_ number: Int, _ body: (inout ConnectorState) -> [Output]) -> [Output] {
-        guard connectors.indices.contains(number - 1) else { return [] }
+        // Compared before subtracting, so that no number can overflow.
+        guard number >= 1, number <= connectors.count else { return [] }
         return body(&connectors[number - 1])
     }
 }

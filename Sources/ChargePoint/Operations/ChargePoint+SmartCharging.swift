@@ -56,6 +56,20 @@ extension ChargePoint {
         }
     }
 
+    /// Why the TxProfile of a RemoteStartTransaction would be refused once
+    /// its transaction runs on `connector`; nil when it would be installed.
+    func remoteStartProfileRejection(
+        _ profile: ChargingProfile, on connector: Int, for operatorName: String, now: OCPPDateTime
+    ) -> ChargingProfileRejection? {
+        var context = smartChargingContext
+        context.transactions[connector] = ConnectorTransaction(transactionId: nil, start: now)
+        var profile = profile
+        // The id is the one of the transaction about to start.
+        profile.transactionId = nil
+        let request = SetChargingProfileRequest(connectorId: connector, csChargingProfiles: profile)
+        return (profiles[operatorName] ?? ChargingProfileStore()).validate(request, context: context)
+    }
+
     /// A TxProfile that came with RemoteStartTransaction, for the transaction just started.
     func installPendingRemoteProfile(on connector: Int, ref: Int64, now: OCPPDateTime) {
         guard let pending = pendingRemoteProfiles.removeValue(forKey: connector) else { return }

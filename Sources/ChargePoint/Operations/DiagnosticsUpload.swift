@@ -21,6 +21,8 @@ struct DiagnosticsUpload: Sendable {
     var request: GetDiagnosticsRequest
     var fileName: String
     var attemptsLeft: Int
+    /// Seconds between a failed attempt and the next.
+    var retryInterval: Int64
     var phase: Phase
     var number: Int
 }
@@ -34,10 +36,16 @@ extension ChargePoint {
             return GetDiagnosticsResponse(fileName: nil)
         }
         let fileName = "chargeplex-diagnostics-" + Self.compactStamp(now) + ".txt"
+        let retries = TransferRetries(retries: request.retries, retryInterval: request.retryInterval)
+        if retries.clamped {
+            logger.notice(
+                "GetDiagnostics: retries or retryInterval beyond what the charger does, bounded",
+                metadata: ["attempts": "\(retries.attempts)", "retryInterval": "\(retries.interval) s"])
+        }
         diagnosticsUploadCount += 1
         diagnosticsUpload = DiagnosticsUpload(
-            request: request, fileName: fileName, attemptsLeft: max(1, request.retries ?? 3), phase: .scheduled(at: now),
-            number: diagnosticsUploadCount)
+            request: request, fileName: fileName, attemptsLeft: retries.attempts, retryInterval: retries.interval,
+            phase: .scheduled(at: now), number: diagnosticsUploadCount)
         logger.info("diagnostics requested", metadata: ["location": "\(request.location)", "file": "\(fileName)", "by": "\(operatorName ?? "-")"])
         return GetDiagnosticsResponse(fileName: CiString255(truncating: fileName))
     }
@@ -63,7 +71,7 @@ extension ChargePoint {
                 await self.diagnosticsUploaded(result, upload: number)
             }
         case .retryDue:
-            upload.phase = .scheduled(at: now.adding(seconds: Int64(max(0, upload.request.retryInterval ?? 60))))
+            upload.phase = .scheduled(at: now.adding(seconds: upload.retryInterval))
             diagnosticsUpload = upload
         default:
             break

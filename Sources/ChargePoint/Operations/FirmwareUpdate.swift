@@ -6,6 +6,32 @@ public struct TransferFailure: Error, Sendable, Equatable {
     public init(_ reason: String) { self.reason = reason }
 }
 
+/// The retries and retryInterval of UpdateFirmware and GetDiagnostics, as
+/// the charger uses them. They come from the wire and are bounded before
+/// anything counts or waits with them: 2^40 attempts or a wait past the end
+/// of time are taken as the most the charger does.
+struct TransferRetries: Sendable, Equatable {
+    /// The most attempts one request gets.
+    static let maximumAttempts = 100
+    /// The longest wait between two attempts, in seconds: a day.
+    static let maximumInterval = 86_400
+
+    /// Attempts in all (at least one); absent means 3.
+    var attempts: Int
+    /// Seconds between a failure and the next attempt; absent means 60.
+    var interval: Int64
+    /// Whether the request asked for more than the charger does.
+    var clamped: Bool
+
+    init(retries: Int?, retryInterval: Int?) {
+        let retries = retries ?? 3
+        let retryInterval = retryInterval ?? 60
+        attempts = min(max(1, retries), Self.maximumAttempts)
+        interval = Int64(min(max(0, retryInterval), Self.maximumInterval))
+        clamped = retries > Self.maximumAttempts || retryInterval > Self.maximumInterval
+    }
+}
+
 /// Where firmware comes from and how it is installed: the daemon fetches the
 /// file over HTTP(S) and hands it to the OEM's installer program.
 public protocol FirmwareService: Sendable {
@@ -58,12 +84,17 @@ extension ChargePoint {
             logger.warning("UpdateFirmware ignored: an installation is running", metadata: ["location": "\(request.location)"])
             return
         }
+        let retries = TransferRetries(retries: request.retries, retryInterval: request.retryInterval)
+        if retries.clamped {
+            logger.notice(
+                "UpdateFirmware: retries or retryInterval beyond what the charger does, bounded",
+                metadata: ["attempts": "\(retries.attempts)", "retryInterval": "\(retries.interval) s"])
+        }
         firmwareUpdateCount += 1
         firmwareStatus = .idle
         firmwareUpdate = FirmwareUpdate(
-            location: request.location, attemptsLeft: max(1, request.retries ?? 3),
-            retryInterval: Int64(max(0, request.retryInterval ?? 60)), phase: .scheduled(at: request.retrieveDate),
-            number: firmwareUpdateCount)
+            location: request.location, attemptsLeft: retries.attempts, retryInterval: retries.interval,
+            phase: .scheduled(at: request.retrieveDate), number: firmwareUpdateCount)
         saveFirmware(now: request.retrieveDate)
         logger.info(
             "firmware update scheduled",
@@ -164,9 +195,10 @@ extension ChargePoint {
             saveFirmware(now: nil)
             return
         }
+        let retries = TransferRetries(retries: attempts, retryInterval: request.retryInterval)
         firmwareUpdateCount += 1
         firmwareUpdate = FirmwareUpdate(
-            location: request.location, attemptsLeft: attempts, retryInterval: Int64(max(0, request.retryInterval ?? 60)),
+            location: request.location, attemptsLeft: retries.attempts, retryInterval: retries.interval,
             phase: .scheduled(at: request.retrieveDate), number: firmwareUpdateCount)
         logger.notice("firmware update resumed after a restart", metadata: ["location": "\(request.location)", "attemptsLeft": "\(attempts)"])
     }

@@ -11,6 +11,12 @@ extension ChargePoint {
             return .rejected
         }
         if request.connectorId == 0 { return .rejected }
+        if let profile = request.chargingProfile,
+            let rejection = remoteStartProfileRejection(profile, on: connector, for: origin.operatorName ?? "", now: now)
+        {
+            logger.notice("RemoteStartTransaction refused: its TxProfile cannot be installed", metadata: ["reason": "\(rejection)"])
+            return .rejected
+        }
         var parent: IdToken?
         if configuration.boolean("AuthorizeRemoteTxRequests") {
             let decision = await authorize(request.idTag, now: now)

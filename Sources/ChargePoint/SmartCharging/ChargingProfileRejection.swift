@@ -19,7 +19,8 @@ public enum ChargingProfileRejection: Error, Sendable, Equatable {
     case tooManyPeriods
     /// The first period does not start at 0 or the starts do not increase.
     case periodsOutOfOrder
-    /// A negative limit or a number of phases outside 1...3.
+    /// A negative limit, one beyond any charger (see `largestLimit(in:)`),
+    /// or a number of phases outside 1...3.
     case invalidPeriod
     /// A stack level below 0 or above ChargeProfileMaxStackLevel.
     case stackLevelOutOfRange

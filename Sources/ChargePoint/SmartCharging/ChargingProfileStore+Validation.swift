@@ -44,6 +44,17 @@ extension ChargingProfileStore {
         return nil
     }
 
+    /// The largest limit a profile may set, per unit: far beyond any charger
+    /// (a megawatt charger draws some 3000 A), yet above the large round
+    /// figures some Central Systems send to mean "no limit". A larger
+    /// number is garbage, not a limit, and the profile is refused.
+    static func largestLimit(in unit: ChargingRateUnit) -> ChargingRate {
+        switch unit {
+        case .amperes: 10_000
+        case .watts: 10_000_000
+        }
+    }
+
     private static func validate(
         _ schedule: ChargingSchedule, configuration: SmartChargingConfiguration
     ) -> ChargingProfileRejection? {
@@ -53,10 +64,12 @@ extension ChargingProfileStore {
         guard periods.count <= configuration.maxPeriodsPerSchedule else { return .tooManyPeriods }
         guard first.startPeriod == 0, zip(periods, periods.dropFirst()).allSatisfy({ $0.startPeriod < $1.startPeriod })
         else { return .periodsOutOfOrder }
+        let largest = largestLimit(in: schedule.chargingRateUnit)
         for period in periods {
-            guard period.limit.tenths >= 0 else { return .invalidPeriod }
+            guard period.limit.tenths >= 0, period.limit <= largest else { return .invalidPeriod }
             if let phases = period.numberPhases, !(1...3).contains(phases) { return .invalidPeriod }
         }
+        if let minimum = schedule.minChargingRate, minimum.tenths < 0 || minimum > largest { return .invalidPeriod }
         if let duration = schedule.duration, duration < 0 { return .invalidTimeWindow }
         return nil
     }

@@ -96,7 +96,10 @@ public struct CompositeSchedule: Sendable, Equatable {
     /// The tenth at or below `value`, forgiving the last bits of a division
     /// (11 000 W / 690 V × 690 V must stay 11 000 W).
     static func roundedDown(_ value: Double) -> ChargingRate {
-        guard value.isFinite else { return ChargingRate(tenths: value > 0 ? Int.max : 0) }
-        return ChargingRate(tenths: max(0, Int((value * 10 + 1e-6).rounded(.down))))
+        // Nothing, not a number, or beyond what an Int holds in tenths: no
+        // conversion that could trap.
+        guard value > 0 else { return ChargingRate(tenths: 0) }
+        guard value * 10 < 9e18 else { return ChargingRate(tenths: .max) }
+        return ChargingRate(tenths: Int((value * 10 + 1e-6).rounded(.down)))
     }
 }

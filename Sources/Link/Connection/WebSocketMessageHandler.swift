@@ -4,7 +4,8 @@ import NIOWebSocket
 /// Turns WebSocket frames into whole text messages and text messages into frames.
 ///
 /// Inbound it reassembles fragments, answers pings, enforces the maximum message size
-/// (close 1009) and refuses binary data (close 1003), since OCPP-J is text only. Outbound it
+/// (close 1009), refuses binary data (close 1003), since OCPP-J is text only, and text that
+/// is not UTF-8 (close 1007, RFC 6455 section 8.1). Outbound it
 /// masks every frame, as RFC 6455 requires of clients, and turns a channel close into the
 /// close handshake: our close frame, then the server's, then TCP.
 final class WebSocketMessageHandler: ChannelDuplexHandler {
@@ -79,6 +80,9 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
             return fail(.messageTooLarge, .messageTooLarge(limit: maximumMessageSize), context: context)
         }
         if frame.fin {
+            guard UTF8Validation.isValid(message) else {
+                return fail(.dataInconsistentWithMessage, .protocolViolation("text message is not valid UTF-8"), context: context)
+            }
             context.fireChannelRead(wrapInboundOut(message))
         } else {
             fragments = message

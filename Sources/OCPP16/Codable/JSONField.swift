@@ -110,6 +110,27 @@ struct JSONObjectReader {
             throw error.prefixed(key: "\(key)")
         }
     }
+
+    /// A number of seconds or of attempts: never below zero, whatever the
+    /// schema's bare `integer` lets through, so that nothing downstream
+    /// computes with a negative duration.
+    func requiredCount(_ key: StaticString) throws(PayloadError) -> Int {
+        let value: Int = try required(key)
+        return try Self.nonNegative(value, key)
+    }
+
+    /// Like `requiredCount(_:)`, for a member that may be left out.
+    func optionalCount(_ key: StaticString) throws(PayloadError) -> Int? {
+        guard let value: Int = try optional(key) else { return nil }
+        return try Self.nonNegative(value, key)
+    }
+
+    private static func nonNegative(_ value: Int, _ key: StaticString) throws(PayloadError) -> Int {
+        guard value >= 0 else {
+            throw PayloadError(code: .propertyConstraintViolation, field: "\(key)", reason: "must not be negative, found \(value)")
+        }
+        return value
+    }
 }
 
 /// Writes the members of one JSON object in order; nil optionals are left

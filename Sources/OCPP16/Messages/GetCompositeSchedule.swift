@@ -17,7 +17,7 @@ extension GetCompositeScheduleRequest {
     public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         connectorId = try object.required("connectorId")
-        duration = try object.required("duration")
+        duration = try object.requiredCount("duration")
         chargingRateUnit = try object.optional("chargingRateUnit")
     }
 

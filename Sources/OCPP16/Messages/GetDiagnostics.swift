@@ -24,8 +24,8 @@ extension GetDiagnosticsRequest {
     public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         location = try object.required("location")
-        retries = try object.optional("retries")
-        retryInterval = try object.optional("retryInterval")
+        retries = try object.optionalCount("retries")
+        retryInterval = try object.optionalCount("retryInterval")
         startTime = try object.optional("startTime")
         stopTime = try object.optional("stopTime")
     }

@@ -19,9 +19,9 @@ extension UpdateFirmwareRequest {
     public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
         location = try object.required("location")
-        retries = try object.optional("retries")
+        retries = try object.optionalCount("retries")
         retrieveDate = try object.required("retrieveDate")
-        retryInterval = try object.optional("retryInterval")
+        retryInterval = try object.optionalCount("retryInterval")
     }
 
     public func write(to writer: inout JSONWriter) {

@@ -36,7 +36,7 @@ public struct ChargingSchedulePeriod: JSONCodable, Equatable {
 extension ChargingSchedulePeriod {
     public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
-        startPeriod = try object.required("startPeriod")
+        startPeriod = try object.requiredCount("startPeriod")
         limit = try object.required("limit")
         numberPhases = try object.optional("numberPhases")
     }
@@ -72,7 +72,7 @@ public struct ChargingSchedule: JSONCodable, Equatable {
 extension ChargingSchedule {
     public init(json: JSONView) throws(PayloadError) {
         let object = try JSONObjectReader(json)
-        duration = try object.optional("duration")
+        duration = try object.optionalCount("duration")
         startSchedule = try object.optional("startSchedule")
         chargingRateUnit = try object.required("chargingRateUnit")
         chargingSchedulePeriod = try object.required("chargingSchedulePeriod")

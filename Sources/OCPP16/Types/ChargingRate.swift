@@ -7,9 +7,11 @@ public struct ChargingRate: JSONCodable, Hashable, Comparable, CustomStringConve
 
     public init(tenths: Int) { self.tenths = tenths }
 
-    /// Rounds to the nearest tenth.
+    /// Rounds to the nearest tenth. A value too large for an Int of tenths
+    /// stops at ±9·10^17, and not a number is 0: no conversion traps.
     public init(_ value: Double) {
-        tenths = Int((value * 10).rounded())
+        let scaled = (value * 10).rounded()
+        tenths = scaled.isNaN ? 0 : Int(min(max(scaled, -9e18), 9e18))
     }
 
     public init(integerLiteral value: Int) { tenths = value * 10 }

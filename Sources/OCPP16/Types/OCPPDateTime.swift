@@ -10,15 +10,24 @@ public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConve
     }
 
     public init(secondsSince1970: Int64) {
-        self.millisecondsSince1970 = secondsSince1970 * 1000
+        self.millisecondsSince1970 = Self.milliseconds(ofSeconds: secondsSince1970)
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         lhs.millisecondsSince1970 < rhs.millisecondsSince1970
     }
 
+    /// The instant `seconds` later (earlier when negative). Seconds may come
+    /// from the wire: beyond what 64 bits of milliseconds hold, the result
+    /// stays at the end of time instead of overflowing.
     public func adding(seconds: Int64) -> OCPPDateTime {
-        OCPPDateTime(millisecondsSince1970: millisecondsSince1970 + seconds * 1000)
+        let (sum, overflow) = millisecondsSince1970.addingReportingOverflow(Self.milliseconds(ofSeconds: seconds))
+        return OCPPDateTime(millisecondsSince1970: overflow ? (seconds < 0 ? .min : .max) : sum)
+    }
+
+    static func milliseconds(ofSeconds seconds: Int64) -> Int64 {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? (seconds < 0 ? .min : .max) : product
     }
 
     public init(json: JSONView) throws(PayloadError) {
@@ -118,7 +127,8 @@ public struct OCPPDateTime: JSONCodable, Hashable, Comparable, CustomStringConve
     /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     func write(to bytes: inout [UInt8]) {
         let milliseconds = Int(((millisecondsSince1970 % 1000) + 1000) % 1000)
-        let seconds = (millisecondsSince1970 - Int64(milliseconds)) / 1000
+        // Floor division without a subtraction that could overflow at Int64.min.
+        let seconds = millisecondsSince1970 / 1000 - (millisecondsSince1970 % 1000 < 0 ? 1 : 0)
         var days = Int(seconds / 86_400)
         var secondOfDay = Int(seconds % 86_400)
         if secondOfDay < 0 {

@@ -4,8 +4,8 @@ import Link
 import Logging
 import OCPP16
 
-/// Incoming CALLs: validated, checked against the permission table, then
-/// answered by the charge point (or here, for what belongs to the list).
+/// Incoming CALLs: validated, then each handed to its action, which reads its
+/// row of the rule book and carries it out.
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
         let request: any OCPPRequest
@@ -22,65 +22,24 @@ extension Operators {
         return .callResult(CallResult(messageId: call.messageId, response: response))
     }
 
+    /// Hands the call to its action (`Actions/`, one file each).
     func respond(to request: any OCPPRequest, from entry: OperatorEntry) async -> any OCPPMessage {
-        let now = clock()
-        let transactions = await chargePoint.transactions
-        var context = PermissionContext(
-            role: entry.role, isAuthority: entry.name == authorityName, anyTransaction: !transactions.isEmpty)
-        var forwarded = request
-        switch request {
-        case let stop as RemoteStopTransactionRequest:
-            // The operator names the transaction by its own id.
-            if let ref = knownRef(of: stop.transactionId, for: entry.name),
-                let transaction = transactions.first(where: { $0.ref == ref })
-            {
-                context.ownsTransaction = transaction.authority == entry.name
-                forwarded = RemoteStopTransactionRequest(transactionId: Int(ref))
-            } else {
-                return RemoteStopTransactionResponse(status: .rejected)
-            }
-        case let unlock as UnlockConnectorRequest:
-            context.transactionOnConnector = transactions.contains { $0.connector == unlock.connectorId }
-        case let set as SetChargingProfileRequest:
-            // A TxProfile names the transaction by this operator's own id.
-            if let transactionId = set.csChargingProfiles.transactionId {
-                guard let ref = knownRef(of: transactionId, for: entry.name) else {
-                    return SetChargingProfileResponse(status: .rejected)
-                }
-                var translated = set
-                translated.csChargingProfiles.transactionId = Int(ref)
-                forwarded = translated
-            }
-        default:
-            break
+        guard let action = request as? any IncomingAction else {
+            // Every action a Central System may send has a home; this is only reached by a new
+            // message type that was decoded but given none.
+            logger.error("no handling for an incoming action", metadata: ["action": "\(type(of: request).action.rawValue)"])
+            return DataTransferResponse(status: .rejected)
         }
-        if case .refuse(let answer) = permission(for: request, in: context) {
-            logger.notice("refused by the role rules", metadata: ["operator": "\(entry.name)", "action": "\(type(of: request).action.rawValue)", "role": "\(entry.role.rawValue)"])
-            return answer
-        }
-        switch forwarded {
-        case let transfer as DataTransferRequest where transfer.vendorId.value == OperatorListTransfer.vendorId:
-            return await operatorListTransfer(transfer, from: entry.name)
-        case let trigger as TriggerMessageRequest where trigger.requestedMessage == .bootNotification || trigger.requestedMessage == .heartbeat:
-            if let session = sessions[entry.name] {
-                if trigger.requestedMessage == .heartbeat {
-                    session.post(HeartbeatRequest())
-                } else {
-                    session.post(chargePoint.bootNotification)
-                }
-            }
-            return TriggerMessageResponse(status: .accepted)
-        case let change as ChangeConfigurationRequest where change.key.value.lowercased() == "heartbeatinterval":
-            let answer = await chargePoint.respond(to: change, from: RequestOrigin(operatorName: entry.name), now: now)
-            // Only a value the configuration took, as it took it: never the raw text of a refused one.
-            if (answer as? ChangeConfigurationResponse)?.status == .accepted {
-                let seconds = await chargePoint.configuration.integer("HeartbeatInterval", for: entry.name)
-                await sessions[entry.name]?.state.setHeartbeatInterval(seconds)
-            }
-            return answer
-        default:
-            return await chargePoint.respond(to: forwarded, from: RequestOrigin(operatorName: entry.name), now: now)
-        }
+        return await run(action, from: entry)
+    }
+
+    /// A message that belongs to one operator's connection (BootNotification, Heartbeat).
+    func postToConnection(_ request: any OCPPRequest & Sendable, of name: String) {
+        sessions[name]?.post(request)
+    }
+
+    func setHeartbeatInterval(_ seconds: Int, for name: String) async {
+        await sessions[name]?.state.setHeartbeatInterval(seconds)
     }
 
     /// The transaction an operator names by its own transactionId.

@@ -46,32 +46,9 @@ public enum Permission: Sendable {
 public let authorizationKeys: Set<String> = Set(
     StandardKeys.all.filter { $0.scope == .authorization }.map { $0.name.lowercased() })
 
-/// The rule book's table "What each role may do", row by row. Every incoming
-/// CALL passes through here before it reaches the charge point.
+/// The rule book's table "What each role may do" (operators.md), row by row:
+/// each row lives with its action in `Actions/`. Every incoming CALL is read
+/// against its row before it touches any state.
 public func permission(for request: any OCPPRequest, in context: PermissionContext) -> Permission {
-    let authority = context.isAuthority
-    switch request {
-    case is RemoteStartTransactionRequest:
-        return authority ? .allow : .refuse(RemoteStartTransactionResponse(status: .rejected))
-    case is RemoteStopTransactionRequest:
-        // Its own transactionId: the transaction's authority, even after a list change.
-        return context.ownsTransaction ? .allow : .refuse(RemoteStopTransactionResponse(status: .rejected))
-    case is ReserveNowRequest:
-        return authority ? .allow : .refuse(ReserveNowResponse(status: .rejected))
-    case is CancelReservationRequest:
-        return authority ? .allow : .refuse(CancelReservationResponse(status: .rejected))
-    case is UnlockConnectorRequest:
-        return authority || !context.transactionOnConnector ? .allow : .refuse(UnlockConnectorResponse(status: .unlockFailed))
-    case is ResetRequest:
-        return authority || !context.anyTransaction ? .allow : .refuse(ResetResponse(status: .rejected))
-    case let change as ChangeConfigurationRequest:
-        let isAuthorizationKey = authorizationKeys.contains(change.key.value.lowercased())
-        return authority || !isAuthorizationKey ? .allow : .refuse(ChangeConfigurationResponse(status: .rejected))
-    case let transfer as DataTransferRequest where transfer.vendorId.value == context.ownVendorId:
-        return context.role == .home ? .allow : .refuse(DataTransferResponse(status: .rejected))
-    default:
-        // ChangeAvailability, smart charging, GetConfiguration, local lists and
-        // caches (each its own), TriggerMessage, diagnostics, other DataTransfer.
-        return .allow
-    }
+    (request as? any IncomingAction)?.permission(in: context) ?? .allow
 }

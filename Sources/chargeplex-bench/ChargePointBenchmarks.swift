@@ -58,7 +58,7 @@ enum ChargePointBenchmarks {
             localAuthorizationList: [AuthorizationData(idTag: IdToken(truncating: card), idTagInfo: IdTagInfo(status: .accepted))],
             updateType: .full)
         let answer = await chargePoint.respond(to: list, from: RequestOrigin(operatorName: "home"), now: stamps.next())
-        guard (answer as? SendLocalListResponse)?.status == .accepted else { throw BenchFailure("SendLocalList refused") }
+        guard answer.status == .accepted else { throw BenchFailure("SendLocalList refused") }
 
         var latencies = Latencies()
         for iteration in 0..<(warmUp + count) {

@@ -28,8 +28,12 @@ import Testing
     /// A frame as it came off the wire, decoded and answered.
     static func answer(_ frame: String, _ harness: Harness) async throws -> any OCPPMessage {
         guard case .call(let call) = try Frame.parse(frame) else { throw FrameError(messageId: nil, code: .genericError, reason: "not a CALL") }
-        let request = try call.validatedRequest(receivedBy: .chargePoint)
-        return await harness.chargePoint.respond(to: request, from: RequestOrigin(operatorName: "home"), now: harness.now)
+        let request = try #require(try call.validatedRequest(receivedBy: .chargePoint) as? any ChargePointOperation)
+        return await perform(request, harness)
+    }
+
+    static func perform<Request: ChargePointOperation>(_ request: Request, _ harness: Harness) async -> any OCPPMessage {
+        await harness.chargePoint.respond(to: request, from: RequestOrigin(operatorName: "home"), now: harness.now)
     }
 
     @Test func theSmallestConnectorNumberIsRefusedByEveryActionThatTookTheChargerDown() async throws {

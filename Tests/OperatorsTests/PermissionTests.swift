@@ -158,3 +158,15 @@ extension Result {
         return false
     }
 }
+
+/// Every action a Central System may send has its home in `Actions/`: its
+/// row, its id translation and its handling.
+@Suite struct IncomingActionTests {
+    @Test func everyActionACentralSystemSendsHasAHome() {
+        let incoming = OCPPAction.allCases.filter(\.isSentByCentralSystem)
+        #expect(incoming.count == 19)
+        for action in incoming {
+            #expect(action.requestType is any IncomingAction.Type, "\(action.rawValue) has no home in Actions/")
+        }
+    }
+}

@@ -30,3 +30,9 @@ extension ChargePoint {
         return scheduled ? .scheduled : .accepted
     }
 }
+
+extension ChangeAvailabilityRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> ChangeAvailabilityResponse {
+        ChangeAvailabilityResponse(status: await chargePoint.changeAvailability(self, now: now))
+    }
+}

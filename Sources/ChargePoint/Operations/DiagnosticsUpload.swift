@@ -113,3 +113,9 @@ extension ChargePoint {
         diagnosticsService = service
     }
 }
+
+extension GetDiagnosticsRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> GetDiagnosticsResponse {
+        chargePoint.getDiagnostics(self, from: origin.operatorName, now: now)
+    }
+}

@@ -226,3 +226,10 @@ extension ChargePoint {
         firmwareService = service
     }
 }
+
+extension UpdateFirmwareRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> UpdateFirmwareResponse {
+        await chargePoint.updateFirmware(self, from: origin.operatorName)
+        return UpdateFirmwareResponse()
+    }
+}

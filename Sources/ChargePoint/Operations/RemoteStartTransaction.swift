@@ -30,3 +30,9 @@ extension ChargePoint {
         return .accepted
     }
 }
+
+extension RemoteStartTransactionRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> RemoteStartTransactionResponse {
+        RemoteStartTransactionResponse(status: await chargePoint.remoteStart(self, from: origin, now: now))
+    }
+}

@@ -9,3 +9,10 @@ extension ChargePoint {
         return .accepted
     }
 }
+
+extension RemoteStopTransactionRequest: ChargePointOperation {
+    /// `transactionId` is the charger's own transaction number here.
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> RemoteStopTransactionResponse {
+        RemoteStopTransactionResponse(status: await chargePoint.remoteStop(ref: Int64(transactionId), now: now))
+    }
+}

@@ -12,3 +12,9 @@ extension ChargePoint {
         return .accepted
     }
 }
+
+extension ResetRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> ResetResponse {
+        ResetResponse(status: await chargePoint.reset(type, now: now))
+    }
+}

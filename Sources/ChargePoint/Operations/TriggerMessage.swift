@@ -24,3 +24,9 @@ extension ChargePoint {
         return .accepted
     }
 }
+
+extension TriggerMessageRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> TriggerMessageResponse {
+        TriggerMessageResponse(status: await chargePoint.trigger(self, for: origin.operatorName, now: now))
+    }
+}

@@ -12,3 +12,9 @@ extension ChargePoint {
         return .unlocked
     }
 }
+
+extension UnlockConnectorRequest: ChargePointOperation {
+    public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> UnlockConnectorResponse {
+        UnlockConnectorResponse(status: await chargePoint.unlock(connector: connectorId, now: now))
+    }
+}

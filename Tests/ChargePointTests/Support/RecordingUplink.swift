@@ -96,7 +96,7 @@ struct Harness {
         await chargePoint.snapshot().first { $0.number == connector }?.status
     }
 
-    func respond<R: OCPPRequest>(_ request: R, from name: String? = "home") async -> R.Response? {
-        await chargePoint.respond(to: request, from: RequestOrigin(operatorName: name), now: now) as? R.Response
+    func respond<R: ChargePointOperation>(_ request: R, from name: String? = "home") async -> R.Response? {
+        await chargePoint.respond(to: request, from: RequestOrigin(operatorName: name), now: now)
     }
 }

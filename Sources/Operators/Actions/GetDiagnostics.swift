@@ -1,0 +1,5 @@
+import ChargePoint
+import OCPP16
+
+/// GetDiagnostics: any operator.
+extension GetDiagnosticsRequest: IncomingAction {}

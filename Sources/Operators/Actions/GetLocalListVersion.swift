@@ -1,0 +1,5 @@
+import ChargePoint
+import OCPP16
+
+/// GetLocalListVersion: any operator, its own list.
+extension GetLocalListVersionRequest: IncomingAction {}

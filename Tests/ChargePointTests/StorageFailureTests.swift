@@ -11,9 +11,18 @@ import Testing
 /// starts without its record; every connector shows the error meanwhile.
 @Suite struct StorageFailureTests {
     static func temporaryStore() throws -> KeyValueStore {
-        var template = Array("/tmp/chargeplex-storage-XXXXXX".utf8CString)
-        let directory = try #require(mkdtemp(&template))
-        return try KeyValueStore(database: Database(path: String(cString: directory) + "/agent.db"))
+        try EnergyStorageTests.temporaryStore()
+    }
+
+    /// A harness on a real store with one transaction that has reported 1 kWh.
+    static func charging(_ store: KeyValueStore) async -> Harness {
+        var harness = await Harness(settings: settings, persistence: store)
+        harness.uplink.answer("CARD", .accepted)
+        await harness.plug(1)
+        await harness.swipe("CARD", at: 1)
+        await harness.send(.energy(connector: 1, wattHours: 1_000))
+        await harness.advance(seconds: 11)
+        return harness
     }
 
     static func refuseWrites(_ store: KeyValueStore, _ refused: Bool) throws {
@@ -69,12 +78,7 @@ import Testing
     @Test func aStopTheDiskRefusedIsWrittenWhenItCanAndNeverStampedBeforeAReportedValue() async throws {
         let store = try Self.temporaryStore()
         let queue = try MessageQueue(database: store.database)
-        var harness = await Harness(settings: Self.settings, persistence: store)
-        harness.uplink.answer("CARD", .accepted)
-        await harness.plug(1)
-        await harness.swipe("CARD", at: 1)
-        await harness.send(.energy(connector: 1, wattHours: 1_000))
-        await harness.advance(seconds: 11)
+        var harness = await Self.charging(store)
         try Self.refuseWrites(store, true)
         await harness.swipe("CARD", at: 1)
         #expect(await harness.chargePoint.transactions.isEmpty)
@@ -88,12 +92,7 @@ import Testing
     @Test func aPowerCutStopIsNeverStampedBeforeAValueAnOperatorHas() async throws {
         let store = try Self.temporaryStore()
         let queue = try MessageQueue(database: store.database)
-        var harness = await Harness(settings: Self.settings, persistence: store)
-        harness.uplink.answer("CARD", .accepted)
-        await harness.plug(1)
-        await harness.swipe("CARD", at: 1)
-        await harness.send(.energy(connector: 1, wattHours: 1_000))
-        await harness.advance(seconds: 11)
+        let harness = await Self.charging(store)
         let reported = try #require(harness.uplink.meterValues.last?.request.meterValue.last?.timestamp)
         // The power goes; the charger comes back with the same disk.
         let restarted = await Harness(settings: Self.settings, persistence: store)

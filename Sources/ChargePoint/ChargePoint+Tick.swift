@@ -17,7 +17,7 @@ extension ChargePoint {
             reservations.removeAll { $0.expiry <= now }
             saveReservations()
         }
-        for name in unsavedCaches { saveAuthState(for: name) }
+        for name in unsavedCaches { saveAuthState(for: name, list: false) }
         unsavedCaches.removeAll()
         applyLimits(now: now)
         wakeAfterRetry.formUnion(retryUnwritten(now: now))

@@ -37,5 +37,6 @@ public enum StoreSchema {
                 ) WITHOUT ROWID;
                 """),
         Migration("typed transactions", sql: TransactionTables.migration),
+        Migration("typed authorization lists and caches", sql: AuthorizationStore.migration),
     ]
 }

@@ -1,4 +1,5 @@
 import OCPP16
+import Store
 
 /// An operator's local authorization list, as sent with SendLocalList.
 public struct LocalAuthList: Sendable, Codable, Equatable {
@@ -6,6 +7,12 @@ public struct LocalAuthList: Sendable, Codable, Equatable {
     public private(set) var entries: [String: IdTagInfo] = [:]
 
     public init() {}
+
+    /// A list as it was stored.
+    init(version: Int, entries: [String: IdTagInfo]) {
+        self.version = version
+        self.entries = entries
+    }
 
     /// Entries are keyed by the idTag in upper case: idTags compare without case.
     static func key(_ idTag: IdToken) -> String { idTag.value.uppercased() }
@@ -47,6 +54,11 @@ public struct AuthorizationCache: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// A cache as it was stored.
+    init(entries: [String: IdTagInfo]) {
+        self.entries = entries
+    }
+
     public func lookup(_ idTag: IdToken, at now: OCPPDateTime) -> IdTagInfo? {
         guard var info = entries[LocalAuthList.key(idTag)] else { return nil }
         if let expiry = info.expiryDate, expiry <= now, info.status == .accepted {
@@ -63,4 +75,19 @@ public struct AuthorizationCache: Sendable, Codable, Equatable {
     }
 
     public mutating func clear() { entries.removeAll() }
+}
+
+extension IdTagInfo {
+    /// The verdict as it is kept on disk.
+    var stored: StoredIdTagInfo {
+        StoredIdTagInfo(status: status.rawValue, expiry: expiryDate?.millisecondsSince1970, parentIdTag: parentIdTag?.value)
+    }
+
+    /// A verdict read back from disk; nil when it no longer makes sense.
+    init?(_ stored: StoredIdTagInfo) {
+        guard let status = AuthorizationStatus(rawValue: stored.status) else { return nil }
+        self.init(
+            status: status, expiryDate: stored.expiry.map(OCPPDateTime.init(millisecondsSince1970:)),
+            parentIdTag: stored.parentIdTag.flatMap(IdToken.init))
+    }
 }

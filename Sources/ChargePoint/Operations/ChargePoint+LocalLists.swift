@@ -1,4 +1,5 @@
 import OCPP16
+import Store
 
 /// What incoming requests share: local lists and caches. Each action's
 /// handling is in the file named after it (see `ChargePointOperation`).
@@ -11,33 +12,40 @@ extension ChargePoint {
             maximumPerMessage: configuration.integer("SendLocalListMaxLength"))
         if status == .accepted {
             localLists[operatorName] = list
-            saveAuthState(for: operatorName)
+            saveAuthState(for: operatorName, cache: false)
         }
         return status
     }
 
-    /// Local lists and caches live in the store as JSON, one entry each per operator.
-    func saveAuthState(for operatorName: String) {
-        if let list = localLists[operatorName] {
-            let text = String(decoding: PayloadCoding.encodedBytes(list), as: UTF8.self)
-            persist("a local list") { try persistence?.set(namespace: "auth/list", key: operatorName, value: text) }
+    /// An operator's local list and cache go to their tables whole, each
+    /// when it changed.
+    func saveAuthState(for operatorName: String, list saveList: Bool = true, cache saveCache: Bool = true) {
+        guard let store = persistence.map({ AuthorizationStore(database: $0.database) }) else { return }
+        if saveList, let list = localLists[operatorName] {
+            persist("a local list") {
+                try store.replace(.list, of: operatorName, version: list.version, entries: list.entries.mapValues(\.stored))
+            }
         }
-        if let cache = caches[operatorName] {
-            let text = String(decoding: PayloadCoding.encodedBytes(cache), as: UTF8.self)
-            persist("an authorization cache") { try persistence?.set(namespace: "auth/cache", key: operatorName, value: text) }
+        if saveCache, let cache = caches[operatorName] {
+            persist("an authorization cache") {
+                try store.replace(.cache, of: operatorName, entries: cache.entries.mapValues(\.stored))
+            }
         }
     }
 
     /// Loads every operator's local list and cache, and the reservations.
     public func loadState() {
-        for (name, text) in (try? persistence?.all(namespace: "auth/list")) ?? [:] {
-            if let json = try? JSONParser.parse(text), let list = try? PayloadCoding.decode(LocalAuthList.self, from: json) {
-                localLists[name] = list
-            }
-        }
-        for (name, text) in (try? persistence?.all(namespace: "auth/cache")) ?? [:] {
-            if let json = try? JSONParser.parse(text), let cache = try? PayloadCoding.decode(AuthorizationCache.self, from: json) {
-                caches[name] = cache
+        if let store = persistence.map({ AuthorizationStore(database: $0.database) }) {
+            do {
+                let versions = try store.listVersions()
+                for (name, entries) in try store.all(.list) {
+                    localLists[name] = LocalAuthList(version: versions[name] ?? 0, entries: entries.compactMapValues(IdTagInfo.init))
+                }
+                for (name, entries) in try store.all(.cache) {
+                    caches[name] = AuthorizationCache(entries: entries.compactMapValues(IdTagInfo.init))
+                }
+            } catch {
+                logger.error("cannot read the local lists and caches", metadata: ["error": "\(error)"])
             }
         }
         loadReservations()

@@ -5,7 +5,7 @@ extension ClearCacheRequest: ChargePointOperation {
     public func perform(on chargePoint: isolated ChargePoint, from origin: RequestOrigin, now: OCPPDateTime) async -> ClearCacheResponse {
         let name = origin.operatorName ?? ""
         chargePoint.caches[name, default: AuthorizationCache()].clear()
-        chargePoint.saveAuthState(for: name)
+        chargePoint.saveAuthState(for: name, list: false)
         return ClearCacheResponse(status: .accepted)
     }
 }

@@ -258,7 +258,7 @@ extension ChargePoint {
         else { return }
         if let authority = transaction.authority, configuration.boolean("AuthorizationCacheEnabled") {
             caches[authority, default: AuthorizationCache()].remember(transaction.idTag, idTagInfo)
-            saveAuthState(for: authority)
+            saveAuthState(for: authority, list: false)
         }
         if transaction.parentIdTag == nil, let parent = idTagInfo.parentIdTag {
             transaction.parentIdTag = parent

@@ -1,4 +1,5 @@
 import OCPP16
+import Store
 
 /// Charging profiles per operator, and the limit the board gets: the lowest
 /// of every operator's composite limit at this moment (operators.md). A
@@ -105,17 +106,39 @@ extension ChargePoint {
         }
     }
 
+    /// An operator's profiles go to their table whole, one row each.
     func saveProfiles(for operatorName: String) {
-        guard let store = profiles[operatorName] else { return }
-        let text = String(decoding: PayloadCoding.encodedBytes(store), as: UTF8.self)
-        persist("charging profiles") { try persistence?.set(namespace: "profiles", key: operatorName, value: text) }
+        guard let store = profiles[operatorName], let persistence else { return }
+        let rows = store.installed.map { entry in
+            StoredChargingProfile(
+                profileId: Int64(entry.profile.chargingProfileId), connector: Int64(entry.connectorId),
+                stackLevel: Int64(entry.profile.stackLevel), purpose: entry.profile.chargingProfilePurpose.rawValue,
+                profile: String(decoding: PayloadCoding.encodedBytes(entry.profile), as: UTF8.self))
+        }
+        persist("charging profiles") { try ChargingProfileTable(database: persistence.database).replace(of: operatorName, with: rows) }
     }
 
     func loadProfiles() {
-        for (name, text) in (try? persistence?.all(namespace: "profiles")) ?? [:] {
-            if let json = try? JSONParser.parse(text), let store = try? PayloadCoding.decode(ChargingProfileStore.self, from: json) {
-                profiles[name] = store
+        guard let persistence else { return }
+        let stored: [String: [StoredChargingProfile]]
+        do {
+            stored = try ChargingProfileTable(database: persistence.database).all()
+        } catch {
+            logger.error("cannot read the charging profiles", metadata: ["error": "\(error)"])
+            return
+        }
+        for (name, rows) in stored {
+            var installed: [InstalledChargingProfile] = []
+            for row in rows {
+                do {
+                    let profile = try PayloadCoding.decode(ChargingProfile.self, from: JSONParser.parse(row.profile))
+                    guard let connector = Int(exactly: row.connector) else { continue }
+                    installed.append(InstalledChargingProfile(connectorId: connector, profile: profile))
+                } catch {
+                    logger.error("unreadable charging profile ignored", metadata: ["operator": "\(name)", "id": "\(row.profileId)"])
+                }
             }
+            profiles[name] = ChargingProfileStore(installed: installed)
         }
     }
 }

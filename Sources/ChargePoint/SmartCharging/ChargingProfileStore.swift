@@ -17,6 +17,11 @@ public struct ChargingProfileStore: Codable, Sendable, Equatable {
         installed = []
     }
 
+    /// Profiles as they were stored, in installation order.
+    init(installed: [InstalledChargingProfile]) {
+        self.installed = installed
+    }
+
     /// Handles SetChargingProfile.req: installs the profile, replacing any
     /// profile with the same chargingProfileId and any with the same
     /// stackLevel and purpose on the same connector, or leaves the store

@@ -77,7 +77,10 @@ struct WebSocketConnector: Sendable {
         }
         let upgrader = NIOTypedWebSocketClientUpgrader<Outcome>(
             maxFrameSize: configuration.maximumMessageSize,
-            enableAutomaticErrorHandling: true,
+            // The frame decoder's errors are answered by WebSocketMessageHandler, which
+            // waits for the server's close: closing at once with bytes unread resets the
+            // connection, and the server never reads the close code.
+            enableAutomaticErrorHandling: false,
             upgradePipelineHandler: { channel, response in
                 channel.eventLoop.makeCompletedFuture { try self.finishUpgrade(channel, response: response) }
             })

@@ -124,6 +124,13 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if mode == .all, case .closeSent(let pending, let timer) = closing, context.channel.isActive {
+            // Our close frame is out: the connection ends with the server's answer or the timer.
+            if let promise {
+                if let pending { pending.futureResult.cascade(to: promise) } else { closing = .closeSent(promise, timer) }
+            }
+            return
+        }
         guard mode == .all, case .open = closing, context.channel.isActive else {
             context.close(mode: mode, promise: promise)
             return
@@ -138,6 +145,21 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
         }
         closing = .closeSent(promise, timer)
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    /// The frame decoder's errors: a frame beyond the limit is 1009, anything
+    /// else a protocol error (1002), both with a proper closing handshake.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let error = error as? NIOWebSocketError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        switch error {
+        case .invalidFrameLength:
+            fail(.messageTooLarge, .messageTooLarge(limit: maximumMessageSize), context: context)
+        default:
+            fail(.protocolError, .protocolViolation("malformed WebSocket frame: \(error)"), context: context)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -155,7 +177,6 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
     /// server still sends, and it would never read our code.
     private func fail(_ code: WebSocketErrorCode, _ error: LinkError, context: ChannelHandlerContext) {
         guard case .open = closing else { return }
-        context.fireErrorCaught(error)
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
@@ -163,8 +184,11 @@ final class WebSocketMessageHandler: ChannelDuplexHandler {
         let timer = context.eventLoop.scheduleTask(in: closingTimeout) {
             loopBound.value.close(promise: nil)
         }
+        // The close frame goes out before anyone hears of the error, so that a
+        // close asked for in answer to it waits for the handshake too.
         closing = .closeSent(nil, timer)
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        context.fireErrorCaught(error)
     }
 
     static func number(_ code: WebSocketErrorCode) -> Int {

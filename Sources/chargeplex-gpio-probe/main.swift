@@ -7,7 +7,7 @@
 //   chargeplex-gpio-probe PINMAP --check
 //
 // stdout, one line each:
-//   ready connectors=N
+//   ready connectors=N libgpiod=VERSION   (the library in use, e.g. 1.6.3 or 2.2.1)
 //   event <event line>          e.g. event card connector=- idTag=04A1B2
 //   log <level> <text>
 //   ok <command> | error <why>
@@ -87,7 +87,7 @@ board.openRelaysOnSignals()
 let printer = Task.detached {
     for await event in board.events { emit("event \(event.line)") }
 }
-emit("ready connectors=\(board.connectorCount)")
+emit("ready connectors=\(board.connectorCount) libgpiod=\(Libgpiod.version)")
 
 input: while let line = readLine() {
     let command = line.trimmingCharacters(in: " \t\r")

@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func libgpiodReportsItsVersion() {
-        let version = String(cString: gpiod_version_string())
+        let version = String(cString: cgpiod_library_version())
         #expect(version.first?.isNumber == true)
     }
 

@@ -217,8 +217,8 @@ final class GPIOBoardRuntime: @unchecked Sendable {
     }
 
     /// Wiegand bits are a millisecond apart and the kernel queues only 16
-    /// edges per line, so the reader thread should not wait behind the rest
-    /// of the agent. Needs CAP_SYS_NICE; without it the thread runs as is.
+    /// edges per line (libgpiod 1.x; 64 with 2.x), so the reader thread
+    /// should not wait behind the rest of the agent. Needs CAP_SYS_NICE; without it the thread runs as is.
     private func raisePriority() {
         var parameters = sched_param(sched_priority: 10)
         let result = pthread_setschedparam(pthread_self(), Int32(SCHED_FIFO), &parameters)

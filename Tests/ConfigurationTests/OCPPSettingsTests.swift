@@ -15,6 +15,23 @@ private func ocppSettings(_ lines: String...) throws -> [String] {
     return configuration.ocppSettings.map { "\($0.key)=\($0.value)" }
 }
 
+/// Lines out of their key's range and the problem each raises. A typed constant:
+/// written inline in `@Test(arguments:)`, the concatenations below take the
+/// type checker too long with Swift 6.2.
+private let outOfRangeCases: [(String, String)] = [
+    ("HeartbeatInterval = 100000", "ocpp.HeartbeatInterval: must be from 0 to 86400 (found 100000)"),
+    ("HeartbeatInterval = \"-1\"", "ocpp.HeartbeatInterval: must be from 0 to 86400 (found -1)"),
+    ("ConnectionTimeOut = 0", "ocpp.ConnectionTimeOut: must be from 1 to 3600 (found 0)"),
+    ("MeterValuesSampledData = \"Energy.Active.Import.Registr\"",
+     "ocpp.MeterValuesSampledData: unknown value \"Energy.Active.Import.Registr\" (did you mean Energy.Active.Import.Register?); "
+        + "known values: Current.Import, Current.Offered, Energy.Active.Import.Interval, Energy.Active.Import.Register, "
+        + "Power.Active.Import, Power.Offered, Voltage"),
+    ("StopTxnSampledData = [\"Voltage\", \"Temperature\"]", "ocpp.StopTxnSampledData: unknown value \"Temperature\"; known values: "),
+    ("MeterValuesAlignedData = \"Voltage, ,Current.Import\"", "ocpp.MeterValuesAlignedData: a value in the list is blank"),
+    ("MeterValuesAlignedData = \"" + Array(repeating: "Voltage", count: 9).joined(separator: ",") + "\"",
+     "ocpp.MeterValuesAlignedData: at most 8 values (this one has 9)"),
+]
+
 @Suite("[ocpp]: keys and values checked against the charge point's key table")
 struct OCPPSettingsTests {
     @Test("a misspelt key is refused with its line and the key it resembles")
@@ -66,19 +83,7 @@ struct OCPPSettingsTests {
         #expect(try ocppProblems(line) == ["chargeplex.toml:10: " + problem])
     }
 
-    @Test("a value out of the key's range is refused", arguments: [
-        ("HeartbeatInterval = 100000", "ocpp.HeartbeatInterval: must be from 0 to 86400 (found 100000)"),
-        ("HeartbeatInterval = \"-1\"", "ocpp.HeartbeatInterval: must be from 0 to 86400 (found -1)"),
-        ("ConnectionTimeOut = 0", "ocpp.ConnectionTimeOut: must be from 1 to 3600 (found 0)"),
-        ("MeterValuesSampledData = \"Energy.Active.Import.Registr\"",
-         "ocpp.MeterValuesSampledData: unknown value \"Energy.Active.Import.Registr\" (did you mean Energy.Active.Import.Register?); "
-            + "known values: Current.Import, Current.Offered, Energy.Active.Import.Interval, Energy.Active.Import.Register, "
-            + "Power.Active.Import, Power.Offered, Voltage"),
-        ("StopTxnSampledData = [\"Voltage\", \"Temperature\"]", "ocpp.StopTxnSampledData: unknown value \"Temperature\"; known values: "),
-        ("MeterValuesAlignedData = \"Voltage, ,Current.Import\"", "ocpp.MeterValuesAlignedData: a value in the list is blank"),
-        ("MeterValuesAlignedData = \"" + Array(repeating: "Voltage", count: 9).joined(separator: ",") + "\"",
-         "ocpp.MeterValuesAlignedData: at most 8 values (this one has 9)"),
-    ])
+    @Test("a value out of the key's range is refused", arguments: outOfRangeCases)
     func outOfRange(line: String, problem: String) throws {
         let problems = try ocppProblems(line)
         #expect(problems.count == 1)

@@ -34,17 +34,24 @@ import Testing
         #expect(rows["home"]?.count == 2)
     }
 
+    /// A database left at the first `migrations` steps holding one record of
+    /// the earlier JSON layout, then opened (and so upgraded) as the agent does.
+    static func upgraded(from store: KeyValueStore, migrations: Int, namespace: String, key: String, value: [UInt8]) throws -> KeyValueStore {
+        let database = try Database(path: store.database.path + "-old")
+        try database.migrate(Array(StoreSchema.migrations.prefix(migrations)))
+        try database.withConnection { connection in
+            _ = try connection.run(
+                "INSERT INTO key_value VALUES (?, ?, ?)", [.text(namespace), .text(key), .text(String(decoding: value, as: UTF8.self))])
+        }
+        return try KeyValueStore(database: database)
+    }
+
     @Test func aListOfTheEarlierLayoutIsReadAfterTheUpgrade() async throws {
         let store = try EnergyStorageTests.temporaryStore()
         var list = LocalAuthList()
         _ = list.apply(Self.list, maximumLength: 100, maximumPerMessage: 100)
-        let database = try Database(path: store.database.path + "-old")
-        try database.migrate(Array(StoreSchema.migrations.prefix(3)))
-        let old = String(decoding: PayloadCoding.encodedBytes(list), as: UTF8.self)
-        try database.withConnection { connection in
-            _ = try connection.run("INSERT INTO key_value VALUES ('auth/list', 'billing', ?)", [.text(old)])
-        }
-        let upgraded = try KeyValueStore(database: database)
+        let upgraded = try Self.upgraded(
+            from: store, migrations: 3, namespace: "auth/list", key: "billing", value: PayloadCoding.encodedBytes(list))
         let harness = await Harness(settings: [("LocalAuthListEnabled", "true")], persistence: upgraded)
         await harness.chargePoint.loadState()
         #expect(await harness.chargePoint.localLists["billing"] == list)

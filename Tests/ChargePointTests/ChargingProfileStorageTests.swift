@@ -25,13 +25,8 @@ import Testing
         var profiles = ChargingProfileStore()
         let context = SmartChargingContext(configuration: SmartChargingConfiguration(connectorCount: 2))
         #expect(profiles.install(ChargingLimitTests.profile(id: 5, limit: 10), context: context) == .accepted)
-        let database = try Database(path: store.database.path + "-old")
-        try database.migrate(Array(StoreSchema.migrations.prefix(4)))
-        let old = String(decoding: PayloadCoding.encodedBytes(profiles), as: UTF8.self)
-        try database.withConnection { connection in
-            _ = try connection.run("INSERT INTO key_value VALUES ('profiles', 'billing', ?)", [.text(old)])
-        }
-        let upgraded = try KeyValueStore(database: database)
+        let upgraded = try AuthorizationStorageTests.upgraded(
+            from: store, migrations: 4, namespace: "profiles", key: "billing", value: PayloadCoding.encodedBytes(profiles))
         let harness = await Harness(persistence: upgraded)
         await harness.chargePoint.loadState()
         #expect(await harness.chargePoint.profiles["billing"] == profiles)

@@ -56,7 +56,7 @@ extension ChargePoint {
     }
 
     func loadReservations() {
-        guard let text = try? persistence?.get(namespace: "state", key: Self.reservationsKey),
+        guard let text = readState(Self.reservationsKey, "the reservations"),
             let json = try? JSONParser.parse(text),
             let stored = try? PayloadCoding.decode([Reservation].self, from: json)
         else { return }

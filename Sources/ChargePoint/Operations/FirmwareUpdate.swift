@@ -188,7 +188,7 @@ extension ChargePoint {
 
     /// The update that was under way before a restart, if any.
     func loadFirmware() {
-        guard firmwareService != nil, let text = try? persistence?.get(namespace: "state", key: Self.firmwareKey),
+        guard firmwareService != nil, let text = readState(Self.firmwareKey, "the firmware update"),
             let json = try? JSONParser.parse(text), let request = try? PayloadCoding.decode(UpdateFirmwareRequest.self, from: json)
         else { return }
         guard let attempts = request.retries, attempts > 0 else {

@@ -113,6 +113,16 @@ extension ChargePoint {
         }
     }
 
+    /// A value of the "state" namespace; a read that fails is logged, not taken for "none".
+    func readState(_ key: String, _ what: String) -> String? {
+        do {
+            return try persistence?.get(namespace: "state", key: key)
+        } catch {
+            logger.error("could not read \(what)", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
     func storageFailed(_ error: any Error) {
         if !storageFailing {
             logger.error("cannot write the charger's state", metadata: ["error": "\(error)"])

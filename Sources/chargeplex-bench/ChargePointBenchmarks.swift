@@ -48,7 +48,7 @@ enum ChargePointBenchmarks {
         let ledger = try store.map { TransactionLedger(queue: try MessageQueue(database: $0.database)) }
         let chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store, ledger: ledger,
-            configuration: ConfigurationStore(
+            configuration: try ConfigurationStore(
                 persistence: store, connectorCount: 1, initial: [(key: "LocalPreAuthorize", value: "true")]))
         await chargePoint.attach(uplink: HomeUplink(), requests: { _ in })
         var stamps = Stamps()

@@ -201,7 +201,7 @@ struct OperatorRig: Sendable {
         let chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store,
             ledger: TransactionLedger(queue: queue),
-            configuration: ConfigurationStore(persistence: store, connectorCount: connectors))
+            configuration: try ConfigurationStore(persistence: store, connectorCount: connectors))
         let operators = Operators(
             chargePoint: chargePoint, queue: queue, store: store,
             settings: Operators.Settings(chargePointId: "BENCH-CP"), clock: Stamps.wallClock)
@@ -223,7 +223,11 @@ struct OperatorRig: Sendable {
                     for await event in board.events {
                         await chargePoint.handle(event, now: Stamps.wallClock())
                         if case .energy(let connector, let wattHours) = event {
-                            try? store.set(namespace: "energy", key: String(connector), value: String(wattHours))
+                            do {
+                                try store.set(namespace: "energy", key: String(connector), value: String(wattHours))
+                            } catch {
+                                fatalError("the benchmark's store refused a write: \(error)")
+                            }
                         }
                     }
                 }

@@ -17,7 +17,9 @@ public struct ConfigurationStore: Sendable {
     /// - Parameters:
     ///   - initial: values from the configuration file, applied where the
     ///     store has none (a value set over OCPP outlives a file default).
-    public init(persistence: KeyValueStore?, connectorCount: Int, initial: [(key: String, value: String)] = []) {
+    /// - Throws: the store's error when the stored values cannot be read: the
+    ///   charger must not run on defaults that silently replace what operators set.
+    public init(persistence: KeyValueStore?, connectorCount: Int, initial: [(key: String, value: String)] = []) throws {
         self.persistence = persistence
         self.connectorCount = connectorCount
         for (key, value) in initial {
@@ -25,14 +27,21 @@ public struct ConfigurationStore: Sendable {
                 shared[definition.name] = value
             }
         }
-        if let stored = try? persistence?.all(namespace: Self.sharedNamespace) {
+        if let stored = try persistence?.all(namespace: Self.sharedNamespace) {
             shared.merge(stored) { _, stored in stored }
         }
     }
 
     private mutating func loadOperator(_ name: String) {
         guard perOperator[name] == nil else { return }
-        perOperator[name] = (try? persistence?.all(namespace: Self.operatorNamespace(name))) ?? [:]
+        // A read that fails is not remembered as "nothing stored": the next use reads again.
+        guard let persistence else {
+            perOperator[name] = [:]
+            return
+        }
+        if let stored = try? persistence.all(namespace: Self.operatorNamespace(name)) {
+            perOperator[name] = stored
+        }
     }
 
     /// The value in force for `name`, as `operatorName` sees it.
@@ -72,6 +81,8 @@ public struct ConfigurationStore: Sendable {
         // On disk first: a value that cannot be kept is refused, not half applied.
         if definition.scope == .perOperator, let operatorName {
             loadOperator(operatorName)
+            // What this operator set before could not be read: a change now would hide it.
+            guard perOperator[operatorName] != nil else { return .rejected }
             do {
                 try persistence?.set(namespace: Self.operatorNamespace(operatorName), key: definition.name, value: value)
             } catch {

@@ -57,7 +57,7 @@ final class Agent: Sendable {
             simulated = nil
         }
 
-        let settings = ConfigurationStore(
+        let settings = try ConfigurationStore(
             persistence: store, connectorCount: board.connectorCount,
             initial: configuration.ocppSettings.map { (key: $0.key, value: $0.value) })
         let localList = configuration.authorization.localList.compactMap { entry -> AuthorizationData? in

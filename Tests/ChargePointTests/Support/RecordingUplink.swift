@@ -76,7 +76,7 @@ struct Harness {
         chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: persistence,
             ledger: persistence.map { try! TransactionLedger(queue: MessageQueue(database: $0.database)) },
-            configuration: ConfigurationStore(persistence: nil, connectorCount: connectors, initial: settings),
+            configuration: try! ConfigurationStore(persistence: nil, connectorCount: connectors, initial: settings),
             localList: localList, freeVend: freeVend)
         await chargePoint.attach(uplink: uplink, requests: { _ in })
         await chargePoint.recover(energy: try! persistence.map(ChargePoint.storedRegisters) ?? [:], now: now)

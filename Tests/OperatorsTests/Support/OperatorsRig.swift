@@ -43,7 +43,7 @@ struct OperatorsRig {
         board = SimBoard(connectorCount: connectors)
         chargePoint = ChargePoint(
             identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: store, ledger: ledger,
-            configuration: ConfigurationStore(
+            configuration: try ConfigurationStore(
                 persistence: store, connectorCount: connectors,
                 initial: [("MeterValueSampleInterval", "10"), ("MeterValuesSampledData", "Energy.Active.Import.Register")]))
         var centrals: [String: FakeCentralSystem] = [:]

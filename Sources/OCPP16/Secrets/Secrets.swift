@@ -8,6 +8,8 @@ public enum Secrets {
     /// `https://user:secret@host/fw.bin` becomes `https://user:<redacted>@host/fw.bin`.
     /// A URL whose user information has no `:` keeps it (a user name alone).
     public static func maskingURLCredentials(in text: String) -> String {
+        // Every log line comes through here: most have no user information at all.
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return text }
         let scalars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var index = 0

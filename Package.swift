@@ -113,5 +113,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
+        .testTarget(
+            name: "ChargeplexTests",
+            dependencies: ["chargeplex", "OCPP16", .product(name: "Logging", package: "swift-log")]),
     ]
 )

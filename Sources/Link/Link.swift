@@ -49,6 +49,8 @@ public actor Link {
     private var isRunning = false
     private var isStopping = false
     private var backoffSleep: Task<Void, Never>?
+    /// Folds the failed attempts of an outage into a few lines.
+    private var outageLog = OutageLog()
     private var runEndWaiters: [CheckedContinuation<Void, Never>] = []
     /// `run()` waiting for a connection attempt; `shutdown()` ends the wait.
     private var connectWaiter: CheckedContinuation<Result<OpenConnection, LinkError>?, Never>?
@@ -116,6 +118,7 @@ public actor Link {
         var failures = 0
         while !isStopping && !Task.isCancelled {
             setState(.connecting)
+            logger.trace("connecting")
             let reason: LinkError
             guard let attempt = await connectUnlessStopped() else { break }
             switch attempt {
@@ -133,8 +136,8 @@ public actor Link {
             }
             if isStopping || Task.isCancelled { break }
             let delay = configuration.reconnectBackoff.delay(afterFailures: max(0, failures - 1))
-            logger.warning(
-                "link down, retrying", metadata: ["reason": "\(reason)", "retryIn": "\(LinkState.seconds(delay)) s"])
+            logger.trace("reconnecting", metadata: ["reason": "\(reason)", "retryIn": "\(LinkState.seconds(delay)) s"])
+            report(outageLog.failed(reason.description, at: .now), retryIn: delay)
             setState(.backingOff(until: .now + delay, reason: reason.description))
             await pause(delay)
         }
@@ -164,6 +167,28 @@ public actor Link {
                 let result = await attempt.value
                 self.connectFinished(result)
             }
+        }
+    }
+
+    /// A line of the outage log, if it has one to say.
+    private func report(_ line: OutageLog.Line?, retryIn delay: Duration? = nil) {
+        var metadata: Logger.Metadata = [:]
+        if let delay { metadata["retryIn"] = "\(LinkState.seconds(delay)) s" }
+        switch line {
+        case nil:
+            return
+        case .down(let reason)?:
+            metadata["reason"] = "\(reason)"
+            logger.warning("link down, retrying", metadata: metadata)
+        case .stillDown(let failed, let downFor, let reason)?:
+            metadata["reason"] = "\(reason)"
+            metadata["failedAttempts"] = "\(failed)"
+            metadata["downFor"] = "\(LinkState.seconds(downFor)) s"
+            logger.warning("link still down, retrying", metadata: metadata)
+        case .back(let failed, let downFor)?:
+            metadata["failedAttempts"] = "\(failed)"
+            metadata["downFor"] = "\(LinkState.seconds(downFor)) s"
+            logger.notice("link back", metadata: metadata)
         }
     }
 
@@ -242,7 +267,8 @@ public actor Link {
         answersWritten = 0
         sequencer.connectionOpened(hasOpeningHook: handleOpen != nil)
         setState(.open)
-        logger.info("link open")
+        logger.debug("link open")
+        if handleOpen == nil { report(outageLog.recovered(at: .now)) }
 
         let (calls, callSink) = AsyncStream.makeStream(
             of: Call.self, bufferingPolicy: .bufferingOldest(Self.maximumWaitingCalls))
@@ -288,12 +314,14 @@ public actor Link {
                     case let other?: .openHandlerFailed(other.description)
                     case nil: .openHandlerFailed("\(error)")
                     }
-                logger.warning("opening hook failed, closing", metadata: ["reason": "\(reason)"])
+                // The run loop reports it, with the other failures of an outage.
+                logger.debug("opening hook failed, closing", metadata: ["reason": "\(reason)"])
                 closingReason = reason
                 connection.channel.close(promise: nil)
                 return
             }
             guard number == connectionNumber, connection != nil else { return }
+            report(outageLog.recovered(at: .now))
             if let (waiter, turn) = sequencer.admitRegularCalls() {
                 waiter.continuation.resume(returning: turn)
             }
@@ -310,7 +338,12 @@ public actor Link {
         wakeOutboxDrain()
         // Nothing more can be written: a shutdown waiting for answers goes on.
         for token in Array(answerWaiters.keys) { stopWaitingForAnswers(token) }
-        logger.info("link closed", metadata: ["reason": "\(reason)"])
+        // A close for any other reason is a failure the run loop reports.
+        if reason == .shutDown {
+            logger.info("link closed", metadata: ["reason": "\(reason)"])
+        } else {
+            logger.debug("link closed", metadata: ["reason": "\(reason)"])
+        }
     }
 
     static func reason(for error: any Error, maximumMessageSize: Int) -> LinkError {

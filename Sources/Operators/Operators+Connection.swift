@@ -12,14 +12,23 @@ extension Operators {
     func opened(_ name: String, _ opening: any OpeningCalls) async throws {
         guard let session = sessions[name] else { return }
         let boot = try await opening.call(chargePoint.bootNotification)
+        let previous = await session.state.registration
         await session.state.opened(boot, at: clock())
         guard boot.status == .accepted else {
             // Pending or Rejected concerns this connection only: try again later.
-            logger.notice("registration not accepted", metadata: ["operator": "\(name)", "status": "\(boot.status.rawValue)"])
+            // Said once, until the answer changes; the link's outage log counts the retries.
+            if previous != boot.status {
+                logger.warning(
+                    "registration not accepted, retrying",
+                    metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "status": "\(boot.status.rawValue)"])
+            }
             throw LinkError.openHandlerFailed("BootNotification \(boot.status.rawValue)")
         }
         let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
         if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
+        let interval = await session.state.heartbeatInterval
+        logger.info(
+            "registered", metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "interval": "\(interval) s"])
         bringUpToDate(name, transactions: await chargePoint.transactions)
         // The status of every connector, after what is queued: Charging never
         // reaches an operator before the StartTransaction it follows.

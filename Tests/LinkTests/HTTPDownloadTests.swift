@@ -216,6 +216,9 @@ import Testing
         ("http:///firmware.bin", "cannot parse the URL: no host in http:///firmware.bin"),
         ("http://example.com:99999/x", "cannot parse the URL: bad port in http://example.com:99999/x"),
         ("http://example.com/a b", "cannot parse the URL 'http://example.com/a b': it contains spaces or control characters"),
+        // A reason is logged and goes into diagnostics reports: no password in it.
+        ("https://user:secret@example.com/fw.bin", "user names and passwords in the URL are not supported: https://user:<redacted>@example.com/fw.bin"),
+        ("https://user:sec ret@example.com/fw.bin", "cannot parse the URL: it contains spaces or control characters"),
     ])
     func refusesURLsItCannotFetch(url: String, expected: String) async throws {
         let reason = await failure { () throws(LinkError) in try await HTTPDownload.fetch(url, to: destination) }

@@ -284,7 +284,7 @@ class Agent:
     The configuration and the log go to `workdir` (by default the state directory).
     """
 
-    def __init__(self, operators, connectors=2, ocpp=None, extra="", state=None, workdir=None):
+    def __init__(self, operators, connectors=2, ocpp=None, extra="", state=None, workdir=None, log_level="info"):
         self.state = state or tempfile.mkdtemp(prefix="chargeplex-e2e-")
         self.workdir = workdir or self.state
         self.config = os.path.join(self.workdir, "chargeplex.toml")
@@ -292,7 +292,7 @@ class Agent:
             "[chargepoint]", 'id = "CP-E2E"', 'vendor = "Chargeplex"', 'model = "Sim"', "",
             "[board]", 'kind = "sim"', "connectors = %d" % connectors, "",
             "[state]", 'directory = "%s"' % self.state, "",
-            "[log]", 'level = "info"', "",
+            "[log]", 'level = "%s"' % log_level, "",
         ]
         settings = {"MeterValueSampleInterval": "2", "HeartbeatInterval": "60"}
         settings.update(ocpp or {})
@@ -309,9 +309,17 @@ class Agent:
         self.log = open(self.log_path, "w")
         self.process = None
 
-    def start(self):
-        self.process = subprocess.Popen([binary(), "run", "--config", self.config], stdout=self.log, stderr=self.log)
+    def start(self, env=None):
+        """`env`: variables added to the agent's environment."""
+        environment = dict(os.environ, **env) if env else None
+        self.process = subprocess.Popen([binary(), "run", "--config", self.config], stdout=self.log, stderr=self.log,
+                                        env=environment)
         return self
+
+    def journal_stream(self):
+        """JOURNAL_STREAM as systemd would set it for the agent's standard error (its log file)."""
+        status = os.fstat(self.log.fileno())
+        return {"JOURNAL_STREAM": "%d:%d" % (status.st_dev, status.st_ino)}
 
     def cli(self, *arguments):
         result = subprocess.run([binary(), *arguments, "--state", self.state], capture_output=True, text=True, timeout=30)

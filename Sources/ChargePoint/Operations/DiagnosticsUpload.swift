@@ -46,7 +46,7 @@ extension ChargePoint {
         diagnosticsUpload = DiagnosticsUpload(
             request: request, fileName: fileName, attemptsLeft: retries.attempts, retryInterval: retries.interval,
             phase: .scheduled(at: now), number: diagnosticsUploadCount)
-        logger.info("diagnostics requested", metadata: ["location": "\(request.location)", "file": "\(fileName)", "by": "\(operatorName ?? "-")"])
+        logger.info("diagnostics requested", metadata: ["location": "\(Secrets.maskingURLCredentials(in: request.location))", "file": "\(fileName)", "by": "\(operatorName ?? "-")"])
         return GetDiagnosticsResponse(fileName: CiString255(truncating: fileName))
     }
 

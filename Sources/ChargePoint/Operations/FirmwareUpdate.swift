@@ -76,12 +76,12 @@ extension ChargePoint {
     /// until no transaction runs.
     func updateFirmware(_ request: UpdateFirmwareRequest, from operatorName: String?) async {
         guard firmwareService != nil else {
-            logger.warning("UpdateFirmware: no firmware installer is configured", metadata: ["location": "\(request.location)"])
+            logger.warning("UpdateFirmware: no firmware installer is configured", metadata: ["location": "\(Secrets.maskingURLCredentials(in: request.location))"])
             await reportFirmware(.downloadFailed)
             return
         }
         if case .installing = firmwareUpdate?.phase {
-            logger.warning("UpdateFirmware ignored: an installation is running", metadata: ["location": "\(request.location)"])
+            logger.warning("UpdateFirmware ignored: an installation is running", metadata: ["location": "\(Secrets.maskingURLCredentials(in: request.location))"])
             return
         }
         let retries = TransferRetries(retries: request.retries, retryInterval: request.retryInterval)
@@ -98,7 +98,7 @@ extension ChargePoint {
         saveFirmware(now: request.retrieveDate)
         logger.info(
             "firmware update scheduled",
-            metadata: ["location": "\(request.location)", "retrieveDate": "\(request.retrieveDate)", "by": "\(operatorName ?? "-")"])
+            metadata: ["location": "\(Secrets.maskingURLCredentials(in: request.location))", "retrieveDate": "\(request.retrieveDate)", "by": "\(operatorName ?? "-")"])
     }
 
     /// Moves the update on: called every tick.
@@ -200,7 +200,7 @@ extension ChargePoint {
         firmwareUpdate = FirmwareUpdate(
             location: request.location, attemptsLeft: retries.attempts, retryInterval: retries.interval,
             phase: .scheduled(at: request.retrieveDate), number: firmwareUpdateCount)
-        logger.notice("firmware update resumed after a restart", metadata: ["location": "\(request.location)", "attemptsLeft": "\(attempts)"])
+        logger.notice("firmware update resumed after a restart", metadata: ["location": "\(Secrets.maskingURLCredentials(in: request.location))", "attemptsLeft": "\(attempts)"])
     }
 
     /// FirmwareStatusNotification to every operator; the last status is

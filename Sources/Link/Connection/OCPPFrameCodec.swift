@@ -20,19 +20,32 @@ final class OCPPFrameCodec: ChannelDuplexHandler {
         self.logger = logger
     }
 
+    /// The longest frame text a log line holds; journald splits lines longer than 48 KiB.
+    static let loggedFrameLimit = 16_384
+
+    /// A frame as the log shows it: secrets masked, cut at `loggedFrameLimit` characters.
+    static func loggable(_ bytes: [UInt8]) -> String {
+        let masked = Secrets.maskingFrame(String(decoding: bytes, as: UTF8.self))
+        guard masked.utf8.count > loggedFrameLimit else { return masked }
+        return String(masked.prefix(loggedFrameLimit)) + " ... (\(bytes.count) bytes)"
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         let bytes = Array(message.readableBytesView)
+        logger.debug("received \(Self.loggable(bytes))")
         do {
             let frame = try Frame.parse(bytes)
             context.fireChannelRead(wrapInboundOut(frame))
         } catch {
-            let preview = String(decoding: bytes.prefix(120), as: UTF8.self)
+            let preview = Secrets.maskingFrame(String(decoding: bytes.prefix(120), as: UTF8.self))
             if let reply = error.reply {
                 logger.warning(
                     "malformed frame answered with CALLERROR",
                     metadata: ["error": "\(error)", "frame": "\(preview)"])
-                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: Frame.callError(reply).serialized())), promise: nil)
+                let answer = Frame.callError(reply).serialized()
+                logger.debug("sent \(Self.loggable(answer))")
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: answer)), promise: nil)
             } else {
                 logger.warning("malformed frame dropped", metadata: ["error": "\(error)", "frame": "\(preview)"])
             }
@@ -40,8 +53,9 @@ final class OCPPFrameCodec: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let frame = unwrapOutboundIn(data)
-        context.write(wrapOutboundOut(ByteBuffer(bytes: frame.serialized())), promise: promise)
+        let bytes = unwrapOutboundIn(data).serialized()
+        logger.debug("sent \(Self.loggable(bytes))")
+        context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: promise)
     }
 }
 

@@ -124,14 +124,15 @@ struct WebSocketConnector: Sendable {
     private func finishUpgrade(_ channel: any Channel, response: HTTPResponseHead) throws -> Outcome {
         let chosen = response.headers["Sec-WebSocket-Protocol"].first
         guard chosen?.lowercased() == Self.subprotocol else {
-            logger.error(
+            // The error is the attempt's reason: the link's outage log reports it.
+            logger.debug(
                 "server did not accept subprotocol ocpp1.6, refusing the connection",
                 metadata: ["chosen": "\(chosen ?? "none")"])
             throw LinkError.subprotocolRefused(offered: chosen)
         }
         let pipeline = channel.pipeline.syncOperations
         if configuration.pingInterval > .zero {
-            try pipeline.addHandler(WebSocketKeepaliveHandler(interval: TimeAmount(configuration.pingInterval)))
+            try pipeline.addHandler(WebSocketKeepaliveHandler(interval: TimeAmount(configuration.pingInterval), logger: logger))
         }
         try pipeline.addHandler(
             WebSocketMessageHandler(

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOWebSocket
 
@@ -13,11 +14,13 @@ final class WebSocketKeepaliveHandler: ChannelDuplexHandler {
     typealias OutboundOut = WebSocketFrame
 
     private let interval: TimeAmount
+    private let logger: Logger
     private var awaitingPong = false
     private var ticker: RepeatedTask?
 
-    init(interval: TimeAmount) {
+    init(interval: TimeAmount, logger: Logger) {
         self.interval = interval
+        self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,6 +46,7 @@ final class WebSocketKeepaliveHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         if frame.opcode == .pong {
+            if awaitingPong { logger.trace("pong received") }
             awaitingPong = false
         } else {
             context.fireChannelRead(data)
@@ -70,6 +74,7 @@ final class WebSocketKeepaliveHandler: ChannelDuplexHandler {
         awaitingPong = true
         let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
         context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
+        logger.trace("ping sent")
     }
 }
 

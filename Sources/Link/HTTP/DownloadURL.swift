@@ -1,4 +1,5 @@
 import NIOHTTP1
+import OCPP16
 
 /// An http:// or https:// URL taken apart for one GET, without Foundation's URL type.
 struct DownloadURL: Sendable, Equatable {
@@ -21,15 +22,17 @@ struct DownloadURL: Sendable, Equatable {
         } else if let scheme = url.firstRange(of: "://"), !url[..<scheme.lowerBound].isEmpty {
             throw .downloadFailed("unsupported scheme \(url[..<scheme.upperBound]): only http:// and https:// are supported")
         } else {
-            throw .downloadFailed("cannot parse the URL '\(url)': it must start with http:// or https://")
+            throw .downloadFailed("cannot parse the URL '\(Secrets.maskingURLCredentials(in: url))': it must start with http:// or https://")
         }
         guard !url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
-            throw .downloadFailed("cannot parse the URL '\(url)': it contains spaces or control characters")
+            // Not quoted with an '@': a space could end what the masking takes for a password.
+            let quoted = url.contains("@") ? "" : " '\(url)'"
+            throw .downloadFailed("cannot parse the URL\(quoted): it contains spaces or control characters")
         }
         let withoutFragment = rest.prefix { $0 != "#" }
         let authority = withoutFragment.prefix { $0 != "/" && $0 != "?" }
         guard !authority.contains("@") else {
-            throw .downloadFailed("user names and passwords in the URL are not supported: \(url)")
+            throw .downloadFailed("user names and passwords in the URL are not supported: \(Secrets.maskingURLCredentials(in: url))")
         }
         do throws(LinkError) {
             (host, port) = try OperatorEndpoint.hostAndPort(authority, defaultPort: isSecure ? 443 : 80, url: url)

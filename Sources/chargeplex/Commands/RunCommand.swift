@@ -24,14 +24,16 @@ struct RunCommand: AsyncParsableCommand {
             printError("chargeplex: configuration refused: \(error)")
             throw ExitCode(2)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = RecordingLogHandler(output: StreamLogHandler.standardError(label: label), label: label, history: .shared)
-            handler.logLevel = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        let format = LogFormat.forStandardError()
+        let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        LoggingSystem.bootstrap { _ in
+            var handler = AgentLogHandler(format: format, history: .shared)
+            handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "chargeplex")
         do {
-            let agent = try Agent(configuration: configuration, logger: logger)
+            let agent = try Agent(configuration: configuration, configurationFile: config, logger: logger)
             try await agent.run()
         } catch {
             printError("chargeplex: \(error)")

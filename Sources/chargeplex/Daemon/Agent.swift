@@ -25,9 +25,12 @@ final class Agent: Sendable {
     let store: KeyValueStore
     let logger: Logger
     let socketPath: String
+    /// The file the configuration was read from, for the startup line.
+    let configurationFile: String
 
-    init(configuration: AgentConfiguration, logger: Logger) throws {
+    init(configuration: AgentConfiguration, configurationFile: String, logger: Logger) throws {
         self.configuration = configuration
+        self.configurationFile = configurationFile
         self.logger = logger
         let directory = configuration.stateDirectory
         mkdir(directory, 0o750)
@@ -113,7 +116,8 @@ final class Agent: Sendable {
             await self.control(line)
         }
         SystemdNotify.send("READY=1")
-        logger.info("chargeplex running", metadata: ["connectors": "\(board.connectorCount)", "operators": "\(configuration.operators.count)"])
+        let facts = await startupFacts()
+        logger.info("chargeplex running", metadata: facts)
 
         let events = Task { [self] in
             for await event in board.events {

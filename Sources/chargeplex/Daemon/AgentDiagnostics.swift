@@ -17,7 +17,8 @@ struct AgentDiagnostics: DiagnosticsService {
             try await HTTPDownload.put(Array(text.utf8), to: url)
             return .success(())
         } catch {
-            return .failure(TransferFailure(error.description))
+            // The reason is logged: a URL in it (a redirect's too) keeps no password.
+            return .failure(TransferFailure(Secrets.maskingURLCredentials(in: error.description)))
         }
     }
 }

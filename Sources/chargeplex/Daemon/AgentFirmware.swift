@@ -2,6 +2,7 @@ import ChargePoint
 import Dispatch
 import Link
 import Logging
+import OCPP16
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +28,8 @@ struct AgentFirmware: FirmwareService {
             logger.info("firmware file fetched", metadata: ["file": "\(path)", "bytes": "\(size)"])
             return .success(path)
         } catch {
-            return .failure(TransferFailure(error.description))
+            // The reason is logged: a URL in it (a redirect's too) keeps no password.
+            return .failure(TransferFailure(Secrets.maskingURLCredentials(in: error.description)))
         }
     }
 

@@ -38,38 +38,3 @@ final class LogHistory: Sendable {
         }
     }
 }
-
-/// Writes to standard error as before and keeps a copy in `LogHistory`.
-struct RecordingLogHandler: LogHandler {
-    var output: StreamLogHandler
-    let label: String
-    let history: LogHistory
-
-    var metadata: Logger.Metadata {
-        get { output.metadata }
-        set { output.metadata = newValue }
-    }
-
-    var logLevel: Logger.Level {
-        get { output.logLevel }
-        set { output.logLevel = newValue }
-    }
-
-    var metadataProvider: Logger.MetadataProvider? {
-        get { output.metadataProvider }
-        set { output.metadataProvider = newValue }
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { output[metadataKey: key] }
-        set { output[metadataKey: key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        output.log(event: event)
-        let now = WallClock.now()
-        let all = metadata.merging(event.metadata ?? [:]) { _, explicit in explicit }
-        let details = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        history.append(at: now, "\(now) \(event.level) \(label): \(event.message)" + (details.isEmpty ? "" : " " + details))
-    }
-}

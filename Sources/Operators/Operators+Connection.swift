@@ -11,18 +11,27 @@ extension Operators {
     /// Runs first on every connection of `name`.
     func opened(_ name: String, _ opening: any OpeningCalls) async throws {
         guard let session = sessions[name] else { return }
-        let boot = try await opening.call(chargePoint.bootNotification)
-        let previous = await session.state.registration
+        var boot = try await opening.call(chargePoint.bootNotification)
+        var previous = await session.state.registration
         await session.state.opened(boot, at: clock())
-        guard boot.status == .accepted else {
-            // Pending or Rejected concerns this connection only: try again later.
-            // Said once, until the answer changes; the link's outage log counts the retries.
+        while boot.status != .accepted {
+            // Pending or Rejected: the answer's interval is the least wait before the next
+            // BootNotification, on this connection (OCPP 1.6, 4.2); nothing else is sent
+            // meanwhile. Said once, until the answer changes.
+            let wait = Self.registrationRetryDelay(after: boot)
             if previous != boot.status {
                 logger.warning(
                     "registration not accepted, retrying",
-                    metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "status": "\(boot.status.rawValue)"])
+                    metadata: [
+                        "operator": "\(name)", "role": "\(session.entry.role.rawValue)", "status": "\(boot.status.rawValue)",
+                        "retryIn": "\(wait) s",
+                    ])
             }
-            throw LinkError.openHandlerFailed("BootNotification \(boot.status.rawValue)")
+            // Cancelled when the connection ends: the next one starts with a BootNotification.
+            try await Task.sleep(for: .seconds(wait))
+            previous = boot.status
+            boot = try await opening.call(chargePoint.bootNotification)
+            await session.state.opened(boot, at: clock())
         }
         let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
         if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
@@ -35,6 +44,12 @@ extension Operators {
         for status in await chargePoint.currentStatuses(now: clock()) {
             post(status, to: name, afterQueued: true)
         }
+    }
+
+    /// The wait before the next BootNotification after Pending or Rejected: the
+    /// answer's interval, or a minute when it gives none, at most a day.
+    static func registrationRetryDelay(after boot: BootNotificationResponse) -> Int {
+        boot.interval > 0 ? min(boot.interval, SessionState.maximumHeartbeatInterval) : 60
     }
 
     /// An operator that joins while transactions run gets each one's

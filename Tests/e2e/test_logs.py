@@ -157,19 +157,24 @@ def test_reconnect_failures_are_folded_into_a_line_each_way(systems):
         agent.terminate()
 
 
-def test_a_refused_registration_is_one_warning_however_often_it_is_retried():
-    billing = CentralSystem("billing", "--boot-status", "Rejected")
+def test_a_refused_registration_is_one_warning_and_retried_on_the_same_connection_after_its_interval():
+    # Rejected with interval 1: the next BootNotification comes after that interval, on the
+    # same connection (OCPP 1.6, 4.2), not through a reconnect.
+    billing = CentralSystem("billing", "--boot-status", "Rejected", "--heartbeat-interval", "1")
     agent = Agent([("billing", billing.url, "billing")]).start()
     try:
-        # The Central System answers every BootNotification; the agent keeps asking.
         wait_until(lambda: len(billing.calls("BootNotification")) >= 3, 60, "three BootNotifications")
         lines = agent.logs().splitlines()
         refused = [line for line in lines if " warning registration not accepted" in line]
         assert len(refused) == 1, refused
         assert "operator=billing" in refused[0] and "status=Rejected" in refused[0] and "role=billing" in refused[0]
-        down = [line for line in lines if " warning link down" in line]
-        assert len(down) == 1 and "BootNotification Rejected" in down[0], down
+        assert "retryIn=\"1 s\"" in refused[0] or "retryIn=1 s" in refused[0], refused[0]
+        assert not [line for line in lines if " link down" in line]
         assert not [line for line in lines if " registered " in line]
+        connections = [event for event in billing.events if event.get("event") == "connected"]
+        assert len(connections) == 1, connections
+        # Nothing but BootNotification while not accepted.
+        assert {call["action"] for call in billing.calls()} == {"BootNotification"}
     finally:
         agent.terminate()
         billing.stop()

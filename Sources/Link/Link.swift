@@ -51,6 +51,8 @@ public actor Link {
     private var backoffSleep: Task<Void, Never>?
     /// Folds the failed attempts of an outage into a few lines.
     private var outageLog = OutageLog()
+    /// Whether the current (or last) connection got past its opening hook.
+    private var openedFully = false
     private var runEndWaiters: [CheckedContinuation<Void, Never>] = []
     /// `run()` waiting for a connection attempt; `shutdown()` ends the wait.
     private var connectWaiter: CheckedContinuation<Result<OpenConnection, LinkError>?, Never>?
@@ -128,8 +130,10 @@ public actor Link {
                     reason = .shutDown
                     break
                 }
-                failures = 0
                 reason = await serve(connection)
+                // A connection counts as a success once past its opening (registered): one
+                // that is refused or dropped before that backs off like a failed connect.
+                failures = openedFully ? 0 : failures + 1
             case .failure(let error):
                 failures += 1
                 reason = error
@@ -268,7 +272,11 @@ public actor Link {
         sequencer.connectionOpened(hasOpeningHook: handleOpen != nil)
         setState(.open)
         logger.debug("link open")
-        if handleOpen == nil { report(outageLog.recovered(at: .now)) }
+        openedFully = false
+        if handleOpen == nil {
+            openedFully = true
+            report(outageLog.recovered(at: .now))
+        }
 
         let (calls, callSink) = AsyncStream.makeStream(
             of: Call.self, bufferingPolicy: .bufferingOldest(Self.maximumWaitingCalls))
@@ -321,6 +329,7 @@ public actor Link {
                 return
             }
             guard number == connectionNumber, connection != nil else { return }
+            openedFully = true
             report(outageLog.recovered(at: .now))
             if let (waiter, turn) = sequencer.admitRegularCalls() {
                 waiter.continuation.resume(returning: turn)

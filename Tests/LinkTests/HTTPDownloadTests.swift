@@ -98,6 +98,32 @@ import Testing
         #expect(request.contains("\nConnection: close\n"))
     }
 
+    @Test func sendsTheURLsUserAndPasswordAsBasicAuthorization() async throws {
+        let server = try await HTTPFileServer.start(serving: directory + "/served")
+        defer { server.kill() }
+        let url = "http://fw%20user:p%40ss:word@127.0.0.1:\(server.port)/headers"
+        _ = try await HTTPDownload.fetch(url, to: destination)
+        let request = String(decoding: contents(destination) ?? [], as: UTF8.self)
+        // base64("fw user:p@ss:word")
+        #expect(request.contains("\nAuthorization: Basic ZncgdXNlcjpwQHNzOndvcmQ=\n"))
+        #expect(request.contains("\nHost: 127.0.0.1:\(server.port)\n"))
+    }
+
+    @Test func credentialsFollowARedirectToTheSameServerOnly() async throws {
+        let first = try await HTTPFileServer.start(serving: directory + "/served")
+        defer { first.kill() }
+        let second = try await HTTPFileServer.start(serving: directory + "/served")
+        defer { second.kill() }
+        let credentials = "http://u:secret@127.0.0.1:\(first.port)"
+        _ = try await HTTPDownload.fetch("\(credentials)/redirect-to?\(first.base)/headers", to: destination)
+        let same = String(decoding: contents(destination) ?? [], as: UTF8.self)
+        #expect(same.contains("\nAuthorization: Basic "))
+        _ = try await HTTPDownload.fetch("\(credentials)/redirect-to?\(second.base)/headers", to: destination)
+        let other = String(decoding: contents(destination) ?? [], as: UTF8.self)
+        #expect(other.hasPrefix("GET /headers HTTP/1.1\n"))
+        #expect(!other.contains("Authorization"))
+    }
+
     @Test func downloadsOverHTTPSWithTheTrustedAuthority() async throws {
         let pki = try TestCertificates.shared.get()
         let server = try await HTTPFileServer.start(
@@ -217,7 +243,9 @@ import Testing
         ("http://example.com:99999/x", "cannot parse the URL: bad port in http://example.com:99999/x"),
         ("http://example.com/a b", "cannot parse the URL 'http://example.com/a b': it contains spaces or control characters"),
         // A reason is logged and goes into diagnostics reports: no password in it.
-        ("https://user:secret@example.com/fw.bin", "user names and passwords in the URL are not supported: https://user:<redacted>@example.com/fw.bin"),
+        ("https://user:sec%zzret@example.com/fw.bin", "cannot parse the user name and password of https://user:<redacted>@example.com/fw.bin"),
+        ("https://:secret@example.com/fw.bin", "cannot parse the user name and password of https://:<redacted>@example.com/fw.bin"),
+        ("https://user:secret@/fw.bin", "cannot parse the URL: no host in https://user:<redacted>@/fw.bin"),
         ("https://user:sec ret@example.com/fw.bin", "cannot parse the URL: it contains spaces or control characters"),
     ])
     func refusesURLsItCannotFetch(url: String, expected: String) async throws {
@@ -271,6 +299,8 @@ struct HTTPFileServer: Sendable {
                 try:
                     if self.path == "/redirect":
                         self.answer(302, [("Location", base + "/firmware.bin"), ("Content-Length", "0")])
+                    elif self.path.startswith("/redirect-to?"):
+                        self.answer(302, [("Location", self.path.split("?", 1)[1]), ("Content-Length", "0")])
                     elif self.path == "/loop":
                         self.answer(307, [("Location", base + "/loop"), ("Content-Length", "0")])
                     elif self.path == "/relative":

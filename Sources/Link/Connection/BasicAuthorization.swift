@@ -2,7 +2,7 @@
 ///
 /// Kept as its own type so the secret never ends up in a log line by accident: its
 /// description is redacted.
-struct BasicAuthorization: Sendable, CustomStringConvertible {
+struct BasicAuthorization: Sendable, Equatable, CustomStringConvertible {
     let headerValue: String
 
     init(user: String, password: String) {

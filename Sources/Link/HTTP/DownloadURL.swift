@@ -9,6 +9,9 @@ struct DownloadURL: Sendable, Equatable {
     var port: Int
     /// The HTTP request target: path and query, without the fragment.
     var target: String
+    /// `Authorization: Basic` from the URL's user information (`https://user:password@host/…`),
+    /// percent-decoded; never printed.
+    var authorization: BasicAuthorization?
 
     init(_ url: String) throws(LinkError) {
         let lowered = url.lowercased()
@@ -31,17 +34,59 @@ struct DownloadURL: Sendable, Equatable {
         }
         let withoutFragment = rest.prefix { $0 != "#" }
         let authority = withoutFragment.prefix { $0 != "/" && $0 != "?" }
-        guard !authority.contains("@") else {
-            throw .downloadFailed("user names and passwords in the URL are not supported: \(Secrets.maskingURLCredentials(in: url))")
+        var hostAndPort = authority
+        authorization = nil
+        if let at = authority.lastIndex(of: "@") {
+            let userInformation = authority[..<at]
+            hostAndPort = authority[authority.index(after: at)...]
+            let user = userInformation.prefix { $0 != ":" }
+            let password = userInformation.dropFirst(user.count + 1)
+            guard let decodedUser = Self.percentDecoded(user), let decodedPassword = Self.percentDecoded(password),
+                !decodedUser.isEmpty
+            else {
+                throw .downloadFailed("cannot parse the user name and password of \(Secrets.maskingURLCredentials(in: url))")
+            }
+            authorization = BasicAuthorization(user: decodedUser, password: decodedPassword)
         }
+        let masked = Secrets.maskingURLCredentials(in: url)
         do throws(LinkError) {
-            (host, port) = try OperatorEndpoint.hostAndPort(authority, defaultPort: isSecure ? 443 : 80, url: url)
+            (host, port) = try OperatorEndpoint.hostAndPort(hostAndPort, defaultPort: isSecure ? 443 : 80, url: masked)
         } catch {
             guard case .invalidConfiguration(let text) = error else { throw error }
             throw .downloadFailed("cannot parse the URL: \(text)")
         }
         let pathAndQuery = withoutFragment.dropFirst(authority.count)
         target = pathAndQuery.hasPrefix("/") ? String(pathAndQuery) : "/" + pathAndQuery
+    }
+
+    /// `%XX` escapes decoded; nil for a broken escape, a NUL or bytes that are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        guard !bytes.contains(0) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// Whether `other` is the same server: credentials follow a redirect only there.
+    func isSameOrigin(as other: DownloadURL) -> Bool {
+        isSecure == other.isSecure && host.lowercased() == other.host.lowercased() && port == other.port
     }
 
     /// The `Host` header: the port is named only when it is not the scheme's default.
@@ -59,6 +104,7 @@ struct DownloadURL: Sendable, Equatable {
         headers.add(name: "Host", value: hostHeader)
         headers.add(name: "User-Agent", value: "chargeplex")
         headers.add(name: "Connection", value: "close")
+        if let authorization { headers.add(name: "Authorization", value: authorization.headerValue) }
         if let uploading {
             headers.add(name: "Content-Length", value: String(uploading))
             headers.add(name: "Content-Type", value: "application/octet-stream")

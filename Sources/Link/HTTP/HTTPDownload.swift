@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import OCPP16
 
 #if canImport(Glibc)
 import Glibc
@@ -105,14 +106,23 @@ public enum HTTPDownload {
             case .complete(let bytes):
                 return bytes
             case .redirected(let status, let location):
+                let shown = Secrets.maskingURLCredentials(in: location)
                 guard location.firstRange(of: "://") != nil else {
-                    throw .downloadFailed("HTTP \(status) to a relative Location is not supported: \(location)")
+                    throw .downloadFailed("HTTP \(status) to a relative Location is not supported: \(shown)")
                 }
                 redirects += 1
                 guard redirects <= maximumRedirects else {
-                    throw .downloadFailed("more than \(maximumRedirects) redirects (the last to \(location))")
+                    throw .downloadFailed("more than \(maximumRedirects) redirects (the last to \(shown))")
                 }
-                target = try DownloadURL(location)
+                let next = try DownloadURL(location)
+                // The password goes to the server it was given for, and nowhere else.
+                if next.authorization == nil && next.isSameOrigin(as: target) {
+                    var carried = next
+                    carried.authorization = target.authorization
+                    target = carried
+                } else {
+                    target = next
+                }
             }
         }
     }

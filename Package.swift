@@ -108,7 +108,13 @@ let package = Package(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "LinkTests", dependencies: ["Link", "OCPP16"]),
+        .testTarget(
+            name: "LinkTests",
+            dependencies: [
+                "Link", "OCPP16",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys", "OCPP16"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),

@@ -60,6 +60,12 @@ extension GPIOBoard {
         let paths = byLabel ? GPIOChip.devicePaths() : [devicePath(of: spec)]
         var refused: ChipReport.Status?
         for path in paths {
+            // Asked first, and the same with either libgpiod: 2.x looks at the device before
+            // it opens it, so its errno would not tell.
+            if access(path, F_OK) == 0, faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0, errno == EACCES || errno == EPERM {
+                refused = refused ?? .permissionDenied(path: path)
+                continue
+            }
             if let chip = GPIOChip.open(path: path) {
                 if byLabel && chip.label != spec { continue }
                 return .present(name: chip.name, label: chip.label, lines: chip.lineCount)

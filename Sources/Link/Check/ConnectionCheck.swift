@@ -38,11 +38,11 @@ public enum ConnectionCheck {
     }
 
     /// Runs the steps in order until one fails; `report` hears each as it ends. True when the
-    /// upgrade went through.
+    /// upgrade went through. The findings say all there is, so by default nothing is logged.
     public static func run(
         _ configuration: LinkConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger = Logger(label: "chargeplex.check"),
+        logger: Logger = Logger(label: "chargeplex.check", factory: { _ in SwiftLogNoOpLogHandler() }),
         report: @escaping @Sendable (Finding) -> Void
     ) async -> Bool {
         let endpoint: OperatorEndpoint

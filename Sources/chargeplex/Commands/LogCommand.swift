@@ -19,7 +19,7 @@ struct LogCommand: ParsableCommand {
     @Flag(name: [.short, .customLong("follow")], help: "Keep printing new lines as the agent logs them.")
     var follow = false
 
-    @Option(name: [.short, .customLong("lines")], help: "How many of the latest lines to show first (0 to 1000).")
+    @Option(name: [.customShort("n"), .customLong("lines")], help: "How many of the latest lines to show first (0 to 1000).")
     var lines = 100
 
     func validate() throws {

@@ -1,6 +1,7 @@
 """`chargeplex config check` and `chargeplex run` on files with mistakes: each
 problem comes out as FILE:LINE: KEY: REASON, including those only the machine
-shows (a state directory the agent cannot write)."""
+shows (a state directory the agent cannot write, a file the configuration names
+that is missing or cannot be used)."""
 import os
 import subprocess
 

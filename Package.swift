@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "OCPPKeys"),
 
         // The agent's configuration file: a TOML reader with line-exact errors.
-        .target(name: "Configuration", dependencies: ["OCPPKeys"]),
+        .target(name: "Configuration", dependencies: ["OCPPKeys", "OCPP16"]),
 
         // One operator's worth of OCPP charge point behaviour.
         .target(
@@ -108,9 +108,15 @@ let package = Package(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "LinkTests", dependencies: ["Link", "OCPP16"]),
+        .testTarget(
+            name: "LinkTests",
+            dependencies: [
+                "Link", "OCPP16",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys", "OCPP16"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
         .testTarget(

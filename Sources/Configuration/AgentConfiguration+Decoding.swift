@@ -15,9 +15,32 @@ extension AgentConfiguration {
         ocppSettings = Self.readOCPPSettings(root)
         firmware = Self.readFirmware(root)
         logLevel = root.section("log", keys: ["level"])?.choice("level") ?? .info
+        keyLines = Self.keyLines(of: document)
         self.chargePoint = chargePoint
 
         guard log.issues.isEmpty else { throw ConfigurationError(issues: log.issues) }
+    }
+
+    /// The line of every key of the root, of its sections and of the tables of its arrays.
+    private static func keyLines(of document: TOMLTable) -> [String: Int] {
+        var lines: [String: Int] = [:]
+        func collect(_ table: TOMLTable, under path: String) {
+            for entry in table.entries {
+                lines[TOMLTree.path([entry.key], under: path)] = entry.value.line
+            }
+        }
+        for entry in document.entries {
+            let path = TOMLTree.path([entry.key], under: "")
+            lines[path] = entry.value.line
+            if let table = entry.value.table {
+                collect(table, under: path)
+            } else if let elements = entry.value.array {
+                for (index, element) in elements.enumerated() {
+                    if let table = element.table { collect(table, under: "\(path)[\(index)]") }
+                }
+            }
+        }
+        return lines
     }
 
     /// A section that must be present; reported once, without a line, when it is not.

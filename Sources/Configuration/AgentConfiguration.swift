@@ -106,6 +106,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var ocppSettings: [OCPPSetting]
     public var firmware: FirmwareSettings
     public var logLevel: LogLevel
+    /// The line of every key the file sets, by key path as problems name it (`board.pinmap`,
+    /// `operators[1].ca_file`, `ocpp.HeartbeatInterval` as spelt in the file). A key path
+    /// that is missing took its default.
+    public var keyLines: [String: Int]
 
     public static let defaultStateDirectory = "/var/lib/chargeplex"
     /// The agent's control socket, in the state directory.

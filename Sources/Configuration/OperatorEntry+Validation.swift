@@ -121,6 +121,7 @@ enum OperatorURL {
         guard !authority.contains(UInt8(ascii: "@")) else {
             return "must not carry a user name or password; use the password key (security profile 1 or 2)"
         }
+        if let reason = placeholderProblem(authority: authority, path: rest.dropFirst(authority.count)) { return reason }
         var host = authority[...]
         var port: Substring.UTF8View.SubSequence? = nil
         if host.first == .leftBracket {
@@ -140,6 +141,26 @@ enum OperatorURL {
             guard let number = Int(Substring(port)), (1...65535).contains(number), port.allSatisfy(\.isDecimalDigit) else {
                 return "port must be a number from 1 to 65535"
             }
+        }
+        return nil
+    }
+}
+
+extension OperatorURL {
+    /// What stands in a URL where the charge point id goes; without it the id is appended.
+    static let idPlaceholder = "{id}"
+
+    /// Why the URL's braces are wrong: `{id}` may stand once, in the path only, and braces
+    /// serve for nothing else.
+    static func placeholderProblem(authority: Substring.UTF8View.SubSequence, path: Substring.UTF8View.SubSequence) -> String? {
+        let braces: [UInt8] = [UInt8(ascii: "{"), UInt8(ascii: "}")]
+        if authority.contains(where: braces.contains) {
+            return "\(idPlaceholder) may only stand in the path, where the charge point id goes, e.g. wss://csms.example.com/ocpp/\(idPlaceholder)/"
+        }
+        let pieces = Substring(path).split(separator: idPlaceholder, omittingEmptySubsequences: false)
+        if pieces.count > 2 { return "\(idPlaceholder) may stand only once" }
+        if pieces.contains(where: { $0.utf8.contains(where: braces.contains) }) {
+            return "braces are only for \(idPlaceholder), where the charge point id goes (lower case, nothing else inside)"
         }
         return nil
     }

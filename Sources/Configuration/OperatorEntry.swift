@@ -6,7 +6,8 @@
 public struct OperatorEntry: Sendable, Equatable {
     /// Unique within the list, `[a-z0-9-]+`; names the operator in logs, the store and the CLI.
     public var name: String
-    /// The endpoint, `ws://` or `wss://`; the charge point id is appended as the last path segment.
+    /// The endpoint, `ws://` or `wss://`. The charge point id goes where the path says `{id}`
+    /// (`wss://cs.example/ocpp/{id}/`), or is appended as the last path segment.
     public var url: String
     /// The identity this operator knows the charge point by.
     public var chargePointId: String

@@ -83,21 +83,10 @@ public actor Link {
         onOpen: OpenHandler? = nil, onCall: @escaping CallHandler = Link.notImplemented,
         onOutboxOutcome: OutboxHandler? = nil
     ) throws(LinkError) {
-        let endpoint = try configuration.endpoint()
-        let tls =
-            endpoint.isSecure
-            ? try TLSContext(
-                trustedCertificatesFile: configuration.trustedCertificatesFile,
-                clientCertificateFile: configuration.securityProfile == .tlsWithClientCertificate
-                    ? configuration.clientCertificateFile : nil,
-                clientKeyFile: configuration.clientKeyFile)
-            : nil
-        var logger = logger
-        logger[metadataKey: "link"] = "\(endpoint.hostHeader)\(endpoint.path)"
+        let connector = try WebSocketConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
         self.configuration = configuration
-        self.logger = logger
-        self.connector = WebSocketConnector(
-            endpoint: endpoint, configuration: configuration, tls: tls, group: eventLoopGroup, logger: logger)
+        self.logger = connector.logger
+        self.connector = connector
         self.outbox = outbox
         self.handleCall = onCall
         self.handleOpen = onOpen

@@ -102,16 +102,13 @@ extension Operators {
 
     func linkConfiguration(for entry: OperatorEntry) async -> LinkConfiguration {
         let configuration = await chargePoint.configuration
-        return LinkConfiguration(
-            url: entry.url, chargePointId: entry.chargePointId,
-            securityProfile: SecurityProfile(rawValue: entry.securityProfile) ?? .unsecured,
-            authorizationKey: entry.password, allowsInsecureTransport: entry.allowInsecure,
-            trustedCertificatesFile: entry.caFile, clientCertificateFile: entry.clientCertificate,
-            clientKeyFile: entry.clientKey,
-            pingInterval: .seconds(configuration.integer("WebSocketPingInterval", for: entry.name)),
-            callTimeout: settings.callTimeout, reconnectBackoff: settings.reconnectBackoff,
-            transactionMessageAttempts: configuration.integer("TransactionMessageAttempts"),
-            transactionMessageRetryInterval: .seconds(configuration.integer("TransactionMessageRetryInterval")))
+        var link = LinkConfiguration(operator: entry)
+        link.pingInterval = .seconds(configuration.integer("WebSocketPingInterval", for: entry.name))
+        link.callTimeout = settings.callTimeout
+        link.reconnectBackoff = settings.reconnectBackoff
+        link.transactionMessageAttempts = configuration.integer("TransactionMessageAttempts")
+        link.transactionMessageRetryInterval = .seconds(configuration.integer("TransactionMessageRetryInterval"))
+        return link
     }
 
     func connect(_ entry: OperatorEntry) {

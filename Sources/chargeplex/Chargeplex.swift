@@ -12,7 +12,10 @@ struct Chargeplex: AsyncParsableCommand {
             only the billing authority authorize, start or stop transactions.
             """,
         version: ChargeplexVersion.string,
-        subcommands: [RunCommand.self, StatusCommand.self, OperatorsCommand.self, SimCommand.self, ConfigCommand.self, BoardCommandGroup.self])
+        subcommands: [
+            RunCommand.self, StatusCommand.self, OperatorsCommand.self, SimCommand.self, ConfigCommand.self, BoardCommandGroup.self,
+            DoctorCommand.self, LogCommand.self,
+        ])
 }
 
 enum ChargeplexVersion {

@@ -152,9 +152,37 @@ struct OperatorListTests {
     @Test("URLs the connection accepts", arguments: [
         "wss://csms.example.com", "wss://csms.example.com/", "WSS://CSMS.example.com:443/ocpp/v16/",
         "wss://10.0.0.1:9000/ocpp", "wss://[2001:db8::1]/ocpp", "wss://[2001:db8::1]:8443",
+        "wss://csms.example.com/ocpp/{id}/", "wss://csms.example.com/{id}/ocpp",
     ])
     func acceptedURLs(url: String) {
         #expect(OperatorURL.problem(with: url) == nil)
+    }
+
+    @Test("{id} stands once, in the path, and braces serve for nothing else", arguments: [
+        ("wss://{id}.example.com/ocpp",
+         "{id} may only stand in the path, where the charge point id goes, e.g. wss://csms.example.com/ocpp/{id}/"),
+        ("wss://host:{id}/ocpp",
+         "{id} may only stand in the path, where the charge point id goes, e.g. wss://csms.example.com/ocpp/{id}/"),
+        ("wss://host/{id}/{id}", "{id} may stand only once"),
+        ("wss://host/ocpp/{ID}/", "braces are only for {id}, where the charge point id goes (lower case, nothing else inside)"),
+        ("wss://host/ocpp/{chargepoint}", "braces are only for {id}, where the charge point id goes (lower case, nothing else inside)"),
+        ("wss://host/ocpp/{id", "braces are only for {id}, where the charge point id goes (lower case, nothing else inside)"),
+    ] as [(String, String)])
+    func placeholderRules(url: String, reason: String) throws {
+        #expect(OperatorURL.problem(with: url) == reason)
+        let error = try #require(configurationError(minimalConfiguration + operatorBlock(url: url)))
+        #expect(error.issues.map(\.description) == ["chargeplex.toml:11: operators[0].url: \(reason)"])
+    }
+
+    @Test("the URL the charge point connects to has the id where {id} says, or at the end")
+    func connectionURL() {
+        func url(_ template: String) -> String {
+            OperatorEntry(name: "a", url: template, chargePointId: "CP-7", role: .home).connectionURL
+        }
+        #expect(url("wss://cs.example/ocpp/{id}/") == "wss://cs.example/ocpp/CP-7/")
+        #expect(url("wss://cs.example/{id}/ocpp") == "wss://cs.example/CP-7/ocpp")
+        #expect(url("wss://cs.example/ocpp/") == "wss://cs.example/ocpp/CP-7")
+        #expect(url("wss://cs.example") == "wss://cs.example/CP-7")
     }
 
     @Test("a URL carrying credentials is refused without repeating them")

@@ -27,8 +27,27 @@ import Testing
     }
 
     @Test(arguments: [
+        ("wss://cs.example/ocpp/{id}/", "/ocpp/CP%201/"),
+        ("wss://cs.example/{id}/ocpp", "/CP%201/ocpp"),
+        ("wss://cs.example/{id}", "/CP%201"),
+        ("wss://cs.example/ocpp/cp-{id}.json", "/ocpp/cp-CP%201.json"),
+    ])
+    func putsTheIdWhereTheURLSays(_ url: String, _ path: String) throws {
+        let endpoint = try OperatorEndpoint(url: url, chargePointId: "CP 1")
+        #expect(endpoint.path == path)
+        #expect(endpoint.url == "wss://cs.example" + path)
+    }
+
+    @Test func withoutAPlaceholderTheIdIsTheLastSegment() throws {
+        let endpoint = try OperatorEndpoint(url: "ws://127.0.0.1:9000/ocpp//", chargePointId: "CP-1")
+        #expect(endpoint.path == "/ocpp/CP-1")
+        #expect(endpoint.url == "ws://127.0.0.1:9000/ocpp/CP-1")
+    }
+
+    @Test(arguments: [
         "http://csms.example.com/ocpp", "ws://", "ws://host:0/x", "ws://host:99999", "ws://user:pw@host/x",
-        "ws://host/x?token=1", "ws://[::1/x",
+        "ws://host/x?token=1", "ws://[::1/x", "ws://{id}.example/ocpp", "ws://host:{id}/x", "ws://host/{id}/{id}",
+        "ws://host/{ID}", "ws://host/{id", "ws://host/ocpp}",
     ])
     func refusesUnusableURLs(_ url: String) {
         #expect(throws: LinkError.self) { try OperatorEndpoint(url: url, chargePointId: "cp") }

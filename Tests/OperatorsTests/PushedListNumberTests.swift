@@ -1,3 +1,4 @@
+import Configuration
 import Testing
 
 @testable import Operators
@@ -39,5 +40,24 @@ import Testing
             return
         }
         #expect(refusal.description.contains("must be 0, 1, 2 or 3"))
+    }
+
+    @Test func aPushedURLWithTheIdTwiceRefusesTheList() {
+        let list = #"{"version":1,"operators":[{"name":"a","url":"wss://x/{id}/{id}","role":"billing"}]}"#
+        guard case .failure(let refusal) = OperatorListTransfer.decode(list, defaultChargePointId: "CP") else {
+            Issue.record("the list was accepted")
+            return
+        }
+        #expect(refusal.reasons == ["operators[0].url: {id} may stand only once"])
+    }
+
+    @Test func aPushedURLWithTheIdInItsPathIsKeptAsWritten() throws {
+        let list = #"{"version":1,"operators":[{"name":"a","url":"wss://x/ocpp/{id}/","role":"billing"}]}"#
+        guard case .success(let pushed) = OperatorListTransfer.decode(list, defaultChargePointId: "CP") else {
+            Issue.record("the list was refused")
+            return
+        }
+        #expect(pushed.operators.map(\.url) == ["wss://x/ocpp/{id}/"])
+        #expect(pushed.operators.map(\.connectionURL) == ["wss://x/ocpp/CP/"])
     }
 }

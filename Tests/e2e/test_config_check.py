@@ -1,6 +1,7 @@
 """`chargeplex config check` and `chargeplex run` on files with mistakes: each
 problem comes out as FILE:LINE: KEY: REASON, including those only the machine
-shows (a state directory the agent cannot write)."""
+shows (a state directory the agent cannot write, a file the configuration names
+that is missing or cannot be used)."""
 import os
 import subprocess
 
@@ -93,3 +94,51 @@ def test_run_refuses_an_unwritable_state_directory_before_starting(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == ("chargeplex: configuration refused: %s:8: state.directory: "
                                      "the agent cannot write in /proc/self: permission denied" % path)
+
+
+def test_files_the_configuration_names_must_be_there_and_usable(tmp_path):
+    missing, directory, installer = tmp_path / "missing.pem", tmp_path / "a-directory", tmp_path / "install"
+    directory.mkdir()
+    installer.write_text("#!/bin/sh\n")
+    installer.chmod(0o644)
+    ca = tmp_path / "ca.pem"
+    ca.write_text("")
+    status, _, problems = check(tmp_path, '[state]\ndirectory = "%s"\n' % tmp_path
+                                + '[[operators]]\nname = "cs"\nurl = "wss://cs.example/ocpp/{id}/"\nrole = "home"\n'
+                                + 'security_profile = 3\nclient_certificate = "%s"\nclient_key = "%s"\nca_file = "%s"\n'
+                                % (missing, directory, ca)
+                                + '[firmware]\ninstaller = "%s"\n' % installer)
+    assert status == 1
+    assert problems == [
+        "FILE:14: operators[0].client_certificate: client certificate of operator cs %s: no such file" % missing,
+        "FILE:15: operators[0].client_key: client key of operator cs %s is a directory" % directory,
+        "FILE:18: firmware.installer: firmware installer %s is not executable (chmod +x)" % installer,
+    ]
+    installer.chmod(0o755)
+    missing.write_text("")
+    status, out, problems = check(tmp_path, '[state]\ndirectory = "%s"\n' % tmp_path
+                                  + '[firmware]\ninstaller = "%s"\nca_file = "%s"\n' % (installer, ca))
+    assert (status, problems) == (0, [])
+    assert "  firmware installer %s: ok" % installer in out and "  firmware CA file %s: ok" % ca in out
+
+
+def test_a_pin_map_must_be_there_and_one_the_board_accepts(tmp_path):
+    def gpio(pin_map):
+        return HEAD.replace('kind = "sim"', 'kind = "gpio"\npinmap = "%s"' % pin_map) + '[state]\ndirectory = "%s"\n' % tmp_path
+
+    path = tmp_path / "chargeplex.toml"
+    path.write_text(gpio(tmp_path / "board.toml"))
+    result = subprocess.run([binary(), "config", "check", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "%s:7: board.pinmap: pin map %s: no such file" % (path, tmp_path / "board.toml")
+
+    (tmp_path / "board.toml").write_text("[board]\nname = \"half a map\"\n")
+    result = subprocess.run([binary(), "config", "check", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.startswith("%s:7: board.pinmap: pin map %s is refused: " % (path, tmp_path / "board.toml"))
+
+    shipped = os.path.join(ROOT, "board", "raspberry-pi-4.toml")
+    path.write_text(gpio(shipped))
+    result = subprocess.run([binary(), "config", "check", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "  pin map %s: ok" % shipped in result.stdout

@@ -11,7 +11,8 @@ Start:
 
 Events (stdout, one JSON object per line, flushed):
     {"event":"listening","port":N,"tls":bool}        ready; first line
-    {"event":"connected","chargePointId":..,"subprotocol":..,"authorization":"basic"|"none"}
+    {"event":"connected","chargePointId":..,"path":..,"subprotocol":..,"authorization":"basic"|"none"}
+                                                     (path: the request target the charge point asked for)
     {"event":"refused","chargePointId":..,"status":401,"reason":..}   handshake refused
     {"event":"call","id":..,"action":..,"payload":{..}}  a CALL from the charge point
     {"event":"invalid","id":..,"action":..,"error":{"code":..,"description":..}}
@@ -309,7 +310,7 @@ class CentralSystem:
         side = CentralSystemSide(identity, connection, self.options, self.script, self.transactions)
         self.sides[identity] = side
         self.latest = identity
-        emit("connected", chargePointId=identity, subprotocol=connection.subprotocol,
+        emit("connected", chargePointId=identity, path=connection.request.path, subprotocol=connection.subprotocol,
              authorization="basic" if "Authorization" in connection.request.headers else "none")
         try:
             await side.start()

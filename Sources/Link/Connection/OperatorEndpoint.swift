@@ -1,11 +1,18 @@
 /// Where a link connects: host, port and request target, worked out from the operator's
 /// URL and the charge point id without Foundation's URL type.
+///
+/// The id goes where the URL's path says `{id}` (`wss://cs.example/ocpp/{id}/` for a Central
+/// System that wants a trailing slash, `wss://cs.example/{id}/ocpp` for one that wants it mid
+/// path); a URL without `{id}` gets it as its last path segment.
 struct OperatorEndpoint: Sendable, Equatable {
+    /// What stands in an operator's URL where the charge point id goes.
+    static let idPlaceholder = "{id}"
+
     var isSecure: Bool
     /// The host name or IP address, IPv6 without brackets.
     var host: String
     var port: Int
-    /// The HTTP request target: the URL's path, then the percent-encoded charge point id.
+    /// The HTTP request target: the URL's path with the percent-encoded charge point id in it.
     var path: String
 
     init(url: String, chargePointId: String) throws(LinkError) {
@@ -29,10 +36,29 @@ struct OperatorEndpoint: Sendable, Equatable {
         guard !authority.contains("@") else {
             throw .invalidConfiguration("URL must not carry credentials; use the AuthorizationKey")
         }
+        guard !authority.contains("{"), !authority.contains("}") else {
+            throw .invalidConfiguration("\(Self.idPlaceholder) may only stand in the URL's path: \(url)")
+        }
         (host, port) = try Self.hostAndPort(authority, defaultPort: isSecure ? 443 : 80, url: url)
-        while basePath.hasSuffix("/") { basePath.removeLast() }
-        path = basePath + "/" + Self.percentEncoded(chargePointId)
+        let pieces = basePath.split(separator: Self.idPlaceholder, omittingEmptySubsequences: false)
+        guard pieces.count <= 2 else {
+            throw .invalidConfiguration("\(Self.idPlaceholder) may stand only once in \(url)")
+        }
+        guard pieces.allSatisfy({ !$0.contains("{") && !$0.contains("}") }) else {
+            throw .invalidConfiguration("braces in a URL are only for \(Self.idPlaceholder): \(url)")
+        }
+        let id = Self.percentEncoded(chargePointId)
+        if pieces.count == 2 {
+            path = String(pieces[0]) + id + pieces[1]
+        } else {
+            while basePath.hasSuffix("/") { basePath.removeLast() }
+            path = basePath + "/" + id
+        }
     }
+
+    /// The URL the charge point connects to: `url` with its id in place, as the technician
+    /// would type it into a browser or `curl`.
+    var url: String { (isSecure ? "wss://" : "ws://") + hostHeader + path }
 
     /// The `Host` header: the port is named only when it is not the scheme's default.
     var hostHeader: String {

@@ -33,6 +33,36 @@ struct WebSocketConnector: Sendable {
     let tls: TLSContext?
     let group: any EventLoopGroup
     let logger: Logger
+    /// Told how far the opening gets (a connection check); nil for a link.
+    var progress: (@Sendable (OpeningProgress) -> Void)? = nil
+
+    /// Checks the configuration and loads its TLS context: how a link and a connection check
+    /// prepare, so that both open the same way. The logger gets the endpoint as metadata.
+    init(configuration: LinkConfiguration, group: any EventLoopGroup, logger: Logger) throws(LinkError) {
+        let endpoint = try configuration.endpoint()
+        let tls =
+            endpoint.isSecure
+            ? try TLSContext(
+                trustedCertificatesFile: configuration.trustedCertificatesFile,
+                clientCertificateFile: configuration.securityProfile == .tlsWithClientCertificate
+                    ? configuration.clientCertificateFile : nil,
+                clientKeyFile: configuration.clientKeyFile)
+            : nil
+        var logger = logger
+        logger[metadataKey: "link"] = "\(endpoint.hostHeader)\(endpoint.path)"
+        self.init(endpoint: endpoint, configuration: configuration, tls: tls, group: group, logger: logger)
+    }
+
+    init(
+        endpoint: OperatorEndpoint, configuration: LinkConfiguration, tls: TLSContext?, group: any EventLoopGroup,
+        logger: Logger
+    ) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.tls = tls
+        self.group = group
+        self.logger = logger
+    }
 
     private enum Outcome: Sendable {
         case upgraded(OpenConnection)
@@ -75,6 +105,7 @@ struct WebSocketConnector: Sendable {
             try pipeline.addHandler(
                 TLSClientHandler(context: tls, serverName: endpoint.host, serverNameIsAddress: endpoint.hostIsAddress))
         }
+        if let progress { try pipeline.addHandler(OpeningProgressHandler(report: progress)) }
         let upgrader = NIOTypedWebSocketClientUpgrader<Outcome>(
             maxFrameSize: configuration.maximumMessageSize,
             // The frame decoder's errors are answered by WebSocketMessageHandler, which

@@ -175,6 +175,7 @@ final class TLSClientHandler: ChannelDuplexHandler {
             heldWrites = []
             for (buffer, promise) in held { encrypt(buffer, promise: promise, context: context) }
             context.flush()
+            context.fireUserInboundEventTriggered(TLSSessionFacts(session: ssl))
             // The server's first application bytes may have come with its last handshake record.
             readPlaintext(context: context)
             return

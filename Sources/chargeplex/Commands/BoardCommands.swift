@@ -76,10 +76,17 @@ struct BoardCommandGroup: AsyncParsableCommand {
 
         func run() async throws {
             guard setting == "on" || setting == "off" else { throw ValidationError("say on or off") }
-            if let status = try? ControlClient.send("status", socketPath: state.socketPath) {
+            do {
+                let status = try ControlClient.send("status", socketPath: state.socketPath)
                 let busy = status.contains("transaction ")
                 printError("chargeplex: refused: the agent is running\(busy ? " a transaction" : "") and holds the lines; stop it first")
                 throw ExitCode(1)
+            } catch let error as ControlClient.Failure where error.kind != .noAgent {
+                // Whether the agent runs cannot be told: the relay is not touched.
+                printError("chargeplex: \(error)")
+                throw ExitCode(1)
+            } catch is ControlClient.Failure {
+                // No agent holds the lines.
             }
             let board = try GPIOBoard(pinMap: try pins.load())
             board.openRelaysOnSignals()

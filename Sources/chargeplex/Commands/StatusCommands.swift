@@ -29,6 +29,7 @@ struct SimCommand: ParsableCommand {
         commandName: "sim",
         abstract: "Drive the simulated board of a running agent.",
         discussion: """
+            A connector the board does not have is refused, as is a board that is not simulated. \
             Examples:
               chargeplex sim plug 1
               chargeplex sim swipe 1 04A2B3C4
@@ -36,10 +37,14 @@ struct SimCommand: ParsableCommand {
               chargeplex sim unplug 1
             """)
 
+    enum Action: String, CaseIterable, ExpressibleByArgument {
+        case plug, unplug, swipe, drawing, weld
+    }
+
     @OptionGroup var state: StateOptions
 
-    @Argument(help: "plug, unplug, swipe, drawing or weld.")
-    var action: String
+    @Argument(help: "What happens on the connector.")
+    var action: Action
 
     @Argument(help: "The connector, from 1.")
     var connector: Int
@@ -47,12 +52,24 @@ struct SimCommand: ParsableCommand {
     @Argument(help: "The idTag for swipe; on or off for drawing.")
     var argument: String?
 
+    func validate() throws {
+        if action == .swipe && argument == nil { throw ValidationError("swipe needs the idTag of the card") }
+        if action == .drawing, let argument, argument != "on" && argument != "off" {
+            throw ValidationError("drawing is on or off")
+        }
+        if let argument, argument.contains(" ") || argument.contains("\n") {
+            throw ValidationError("the argument must be one word")
+        }
+    }
+
     func run() throws {
-        let command = (["sim", action, String(connector)] + (argument.map { [$0] } ?? [])).joined(separator: " ")
+        let command = (["sim", action.rawValue, String(connector)] + (argument.map { [$0] } ?? [])).joined(separator: " ")
         print(try ask(command, state), terminator: "")
     }
 }
 
+/// Sends `command` to the agent and returns its answer; a refusal, a missing agent or a
+/// socket this user may not open is printed and ends the command with status 1.
 func ask(_ command: String, _ state: StateOptions) throws -> String {
     do {
         return try ControlClient.send(command, socketPath: state.socketPath)

@@ -1,20 +1,67 @@
 import ChargePoint
+import Configuration
 import OCPP16
+import OCPPKeys
 import Operators
 
 /// The commands of the control socket.
 extension Agent {
-    func control(_ line: String) async -> String {
+    func control(_ line: String) async -> ControlAnswer {
         let words = line.split(separator: " ").map(String.init)
         switch words.first {
         case "status":
-            return await statusText()
+            return .text(await statusText())
         case "operators":
-            return await operatorsText()
+            return .text(await operatorsText())
         case "sim":
             return simulate(Array(words.dropFirst()))
+        case "log":
+            return log(Array(words.dropFirst()))
+        case "config":
+            return .text(await configurationText())
         default:
-            return "unknown command: \(line.prefix(80))\n"
+            return .refused("unknown command: \(line.prefix(80))")
+        }
+    }
+
+    /// `log COUNT [follow]`: the newest COUNT kept lines, and with `follow` every new one.
+    func log(_ words: [String]) -> ControlAnswer {
+        guard let count = words.first.flatMap({ Int($0) }), count >= 0, words.count <= 2,
+            words.count == 1 || words[1] == "follow"
+        else { return .refused("usage: log COUNT [follow]") }
+        if words.count == 2 { return .stream(LogHistory.shared.follow(startingWith: count)) }
+        return .text(LogHistory.shared.latest(count).map { $0 + "\n" }.joined())
+    }
+
+    /// The operator list in force and each operator's OCPP keys as the agent holds them, for
+    /// `chargeplex config show`.
+    func configurationText() async -> String {
+        let source = await operators.source
+        let entries = await operators.entries
+        let keys = await chargePoint.configuration
+        var lines = ["# The running agent's operator list (\(source))."]
+        if entries.isEmpty { lines.append("# (no operators)") }
+        for (index, entry) in entries.enumerated() {
+            lines.append("")
+            lines += ConfigurationListing.operatorLines(
+                entry, keyLines: source == .configuration ? configuration.keyLines : nil, index: index,
+                keys: heldKeys(of: entry.name, in: keys))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The keys `[ocpp]` sets and every other key not at its default, as operator `name`
+    /// sees them, with where each value comes from.
+    private func heldKeys(of name: String, in keys: ConfigurationStore) -> [ConfigurationListing.KeyValue] {
+        let fromFile = Dictionary(configuration.ocppSettings.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return StandardKeys.all.compactMap { key in
+            guard !key.readonly else { return nil }
+            let value = keys.value(key.name, for: name)
+            if let setting = fromFile[key.name] {
+                let origin = value == setting.value ? "file line \(setting.line)" : "set over OCPP, the file says \(setting.value)"
+                return .init(key: key.name, value: value, origin: origin)
+            }
+            return value == key.defaultValue ? nil : .init(key: key.name, value: value, origin: "set over OCPP")
         }
     }
 
@@ -51,24 +98,33 @@ extension Agent {
         return text
     }
 
-    func simulate(_ words: [String]) -> String {
-        guard let simulated else { return "the board is not simulated\n" }
+    /// `sim ACTION CONNECTOR [ARGUMENT]`, refused for a board that is not simulated or a
+    /// connector it does not have.
+    func simulate(_ words: [String]) -> ControlAnswer {
+        guard let simulated else {
+            return .refused("the board is not simulated (kind = \"\(configuration.board.kind.rawValue)\"): sim drives a simulated board only")
+        }
         guard words.count >= 2, let connector = Int(words[1]) else {
-            return "usage: sim plug|unplug|swipe|drawing|fault CONNECTOR [ARGUMENT]\n"
+            return .refused("usage: sim plug|unplug|swipe|drawing|weld CONNECTOR [ARGUMENT]")
+        }
+        let count = board.connectorCount
+        guard (1...count).contains(connector) else {
+            let has = count == 1 ? "only connector 1" : "connectors 1 to \(count)"
+            return .refused("this board has no connector \(connector): it has \(has)")
         }
         switch words[0] {
         case "plug": simulated.plug(connector)
         case "unplug": simulated.unplug(connector)
         case "swipe":
-            guard words.count >= 3 else { return "usage: sim swipe CONNECTOR IDTAG\n" }
+            guard words.count >= 3 else { return .refused("usage: sim swipe CONNECTOR IDTAG") }
             simulated.swipe(words[2], at: connector)
         case "drawing":
             simulated.setDrawing(connector, words.count < 3 || words[2] != "off")
         case "weld":
             simulated.setWelded(connector, true)
         default:
-            return "unknown sim command: \(words[0])\n"
+            return .refused("unknown sim action: \(words[0].prefix(40)); say plug, unplug, swipe, drawing or weld")
         }
-        return "ok\n"
+        return .text("ok\n")
     }
 }

@@ -1,0 +1,37 @@
+import COpenSSL
+
+/// What a finished TLS handshake agreed on and whom it verified, fired up the pipeline by
+/// `TLSClientHandler` as a user inbound event; a connection check reports it.
+struct TLSSessionFacts: Sendable, Equatable {
+    /// `TLSv1.3`, `TLSv1.2`.
+    var version: String
+    /// OpenSSL's name of the cipher suite.
+    var cipher: String
+    /// The server certificate's subject and issuer, as OpenSSL prints them (`/CN=cs.example`).
+    var subject: String?
+    var issuer: String?
+
+    init(version: String, cipher: String, subject: String? = nil, issuer: String? = nil) {
+        self.version = version
+        self.cipher = cipher
+        self.subject = subject
+        self.issuer = issuer
+    }
+
+    /// The facts of the session `ssl`, whose handshake has completed.
+    init(session ssl: OpaquePointer) {
+        version = SSL_get_version(ssl).map { String(cString: $0) } ?? "TLS"
+        cipher = SSL_get_current_cipher(ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) } ?? "?"
+        guard let certificate = SSL_get1_peer_certificate(ssl) else { return }
+        defer { X509_free(certificate) }
+        subject = Self.oneLine(X509_get_subject_name(certificate))
+        issuer = Self.oneLine(X509_get_issuer_name(certificate))
+    }
+
+    private static func oneLine(_ name: OpaquePointer?) -> String? {
+        guard let name else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard X509_NAME_oneline(name, &buffer, Int32(buffer.count)) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

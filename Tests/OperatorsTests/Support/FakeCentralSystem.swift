@@ -86,7 +86,7 @@ final class FakeCentralSystem: Sendable {
 
     /// Waits until `condition` holds for what was received; fails the test
     /// (returns false) if it does not within `limit`.
-    func wait(within limit: Duration = .seconds(10), until condition: @escaping @Sendable ([Received]) -> Bool) async -> Bool {
+    func wait(within limit: Duration = .seconds(30), until condition: @escaping @Sendable ([Received]) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while !condition(received) {
             guard ContinuousClock.now < deadline else { return false }

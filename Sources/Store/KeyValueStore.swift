@@ -87,6 +87,20 @@ public struct KeyValueStore: Sendable {
         }
     }
 
+    /// Every namespace that starts with `prefix`, with its keys and values.
+    public func all(namespacesStartingWith prefix: String) throws -> [String: [String: String]] {
+        try database.withConnection { connection in
+            let rows = try connection.query(
+                "SELECT namespace, key, value FROM key_value WHERE substr(namespace, 1, length(?1)) = ?1", [.text(prefix)]
+            ) { row in
+                (try row.column(0, as: String.self), try row.column(1, as: String.self), try row.column(2, as: String.self))
+            }
+            var namespaces: [String: [String: String]] = [:]
+            for (namespace, key, value) in rows { namespaces[namespace, default: [:]][key] = value }
+            return namespaces
+        }
+    }
+
     private static func write(_ values: [String: String], namespace: String, in connection: Connection) throws {
         let upsert = try connection.prepare(
             """

@@ -30,17 +30,11 @@ public struct ConfigurationStore: Sendable {
         if let stored = try persistence?.all(namespace: Self.sharedNamespace) {
             shared.merge(stored) { _, stored in stored }
         }
-    }
-
-    private mutating func loadOperator(_ name: String) {
-        guard perOperator[name] == nil else { return }
-        // A read that fails is not remembered as "nothing stored": the next use reads again.
-        guard let persistence else {
-            perOperator[name] = [:]
-            return
-        }
-        if let stored = try? persistence.all(namespace: Self.operatorNamespace(name)) {
-            perOperator[name] = stored
+        // Every operator's own values, read now: a value an operator set before a restart
+        // is in force from the first message after it.
+        let prefix = Self.operatorNamespace("")
+        for (namespace, values) in try persistence?.all(namespacesStartingWith: prefix) ?? [:] {
+            perOperator[String(namespace.dropFirst(prefix.count))] = values
         }
     }
 
@@ -68,9 +62,6 @@ public struct ConfigurationStore: Sendable {
         value(name, for: operatorName).split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     }
 
-    /// Makes sure an operator's own values are loaded from the store.
-    public mutating func prepare(operator name: String) { loadOperator(name) }
-
     /// ChangeConfiguration: validates and stores. Permission (who may change
     /// which key) is decided before this is called.
     public mutating func change(_ request: ChangeConfigurationRequest, by operatorName: String?) -> ConfigurationStatus {
@@ -80,9 +71,6 @@ public struct ConfigurationStore: Sendable {
         guard definition.kind.validate(value) else { return .rejected }
         // On disk first: a value that cannot be kept is refused, not half applied.
         if definition.scope == .perOperator, let operatorName {
-            loadOperator(operatorName)
-            // What this operator set before could not be read: a change now would hide it.
-            guard perOperator[operatorName] != nil else { return .rejected }
             do {
                 try persistence?.set(namespace: Self.operatorNamespace(operatorName), key: definition.name, value: value)
             } catch {

@@ -11,4 +11,8 @@ public protocol Board: AnyObject, Sendable {
     func perform(_ command: BoardCommand)
     /// Opens every relay: the safe state on shutdown and on faults.
     func makeSafe()
+    /// Asks for a sign of life: `events` carries `.alive(probe: number)`
+    /// once the board's own event thread has come round to it, behind every
+    /// event reported before. Never blocks. The daemon's watchdog sends it.
+    func probe(_ number: UInt64)
 }

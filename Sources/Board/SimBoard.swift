@@ -124,6 +124,9 @@ public final class SimBoard: Board {
         for connector in 1...max(1, connectorCount) { perform(.relay(connector: connector, closed: false)) }
     }
 
+    /// Answers at once: the simulator has no thread of its own.
+    public func probe(_ number: UInt64) { continuation.yield(.alive(probe: number)) }
+
     public func finish() { continuation.finish() }
 
     /// Sets the energy register, e.g. to the value stored before a restart.

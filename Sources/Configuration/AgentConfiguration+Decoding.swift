@@ -87,7 +87,7 @@ extension AgentConfiguration {
     }
 
     private static func readFirmware(_ root: SectionReader) -> FirmwareSettings {
-        guard let section = root.section("firmware", keys: ["installer", "ca_file"]) else { return FirmwareSettings() }
+        guard let section = root.section("firmware", keys: ["installer", "ca_file", "run_by"]) else { return FirmwareSettings() }
         func path(_ key: String) -> String? {
             guard let path = section.string(key) else { return nil }
             if let reason = FilePath.problem(with: path) {
@@ -96,10 +96,15 @@ extension AgentConfiguration {
             }
             return path
         }
-        var settings = FirmwareSettings(installer: path("installer"), caFile: path("ca_file"))
+        var settings = FirmwareSettings(
+            installer: path("installer"), caFile: path("ca_file"), runBy: section.choice("run_by") ?? .agent,
+            runByLine: section.line(of: "run_by"))
         if let installer = settings.installer, !installer.hasPrefix("/") {
             section.report("installer", "must be an absolute path, e.g. \"/usr/lib/chargeplex/install-firmware\"")
             settings.installer = nil
+        }
+        if settings.runBy == .unit && !section.contains("installer") {
+            section.report("run_by", "\"unit\" needs installer, the program chargeplex-firmware.service runs")
         }
         return settings
     }

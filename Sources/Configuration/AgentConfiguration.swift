@@ -37,15 +37,31 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// `[firmware]`: how UpdateFirmware is carried out. Without an installer
     /// the charger cannot update itself and says DownloadFailed.
     public struct FirmwareSettings: Sendable, Equatable {
+        /// Who starts the installer.
+        public enum Runner: String, Sendable, CaseIterable {
+            /// The agent itself, as a child process (a bench, the demo, the tests).
+            case agent
+            /// `chargeplex-firmware.service`, as root and outside the agent's sandbox, asked
+            /// through a request file in the state directory (the packaged service).
+            case unit
+        }
+
         /// The OEM's program that installs a downloaded file, given its path
         /// as the only argument; exit status 0 means installed.
         public var installer: String?
         /// Certificates trusted for https:// downloads; the system store when nil.
         public var caFile: String?
+        /// `run_by`; `agent` unless the file says otherwise.
+        public var runBy: Runner
+        /// The line of `run_by`, or of `[firmware]` when it is not written; nil without
+        /// the section.
+        public var runByLine: Int?
 
-        public init(installer: String? = nil, caFile: String? = nil) {
+        public init(installer: String? = nil, caFile: String? = nil, runBy: Runner = .agent, runByLine: Int? = nil) {
             self.installer = installer
             self.caFile = caFile
+            self.runBy = runBy
+            self.runByLine = runByLine
         }
     }
 
@@ -147,7 +163,7 @@ extension AgentConfiguration: CustomStringConvertible {
         ]
         lines += operators.map { "operator \($0)" }
         lines += ocppSettings.map { "ocpp \($0.key) = \($0.value)" }
-        lines.append("firmware installer " + (firmware.installer ?? "none (UpdateFirmware is refused)"))
+        lines.append("firmware installer " + (firmware.installer.map { "\($0), run by the \(firmware.runBy.rawValue)" } ?? "none (UpdateFirmware is refused)"))
         lines.append("log level \(logLevel.rawValue)")
         return lines.joined(separator: "\n")
     }

@@ -11,6 +11,7 @@ import Testing
         .energy(connector: 1, wattHours: 123_456),
         .evDrawing(connector: 2, drawing: true),
         .fault(connector: 1, fault: .powerSwitchFailure, active: true),
+        .alive(probe: 42),
     ]
 
     @Test(arguments: events)

@@ -81,7 +81,7 @@ struct AgentConfigurationTests {
             .init(key: "MeterValuesSampledData", value: "Energy.Active.Import.Register,Power.Active.Import", line: 32),
         ])
         #expect(configuration.logLevel == .debug)
-        #expect(configuration.firmware == .init(installer: "/usr/lib/chargeplex/install-firmware", caFile: "/etc/chargeplex/firmware-ca.pem"))
+        #expect(configuration.firmware == .init(installer: "/usr/lib/chargeplex/install-firmware", caFile: "/etc/chargeplex/firmware-ca.pem", runByLine: 35))
     }
 
     @Test("the example file in config/ loads")
@@ -172,6 +172,8 @@ struct AgentConfigurationTests {
         ("[ocpp]\nHeartbeatInterval = [1]", 10, "ocpp.HeartbeatInterval", "expected an integer, found an array"),
         ("[ocpp]\nAuthorizationKey = \"0123456789abcdef\"", 10, "ocpp.AuthorizationKey", "set the password of each operator"),
         ("[firmware]\ninstaller = \"install.sh\"", 10, "firmware.installer", "must be an absolute path"),
+        ("[firmware]\ninstaller = \"/usr/lib/install\"\nrun_by = \"root\"", 11, "firmware.run_by", "must be one of \"agent\", \"unit\""),
+        ("[firmware]\nrun_by = \"unit\"", 10, "firmware.run_by", "\"unit\" needs installer, the program chargeplex-firmware.service runs"),
     ] as [(String, Int, String, String)])
     func wrongValues(section: String, line: Int, keyPath: String, reason: String) throws {
         let error = try #require(configurationError(minimalConfiguration + section))

@@ -309,11 +309,12 @@ class Agent:
         self.log = open(self.log_path, "w")
         self.process = None
 
-    def start(self, env=None):
-        """`env`: variables added to the agent's environment."""
-        environment = dict(os.environ, **env) if env else None
-        self.process = subprocess.Popen([binary(), "run", "--config", self.config], stdout=self.log, stderr=self.log,
-                                        env=environment)
+    def start(self, env=None, prefix=()):
+        """Starts the agent; `env` adds to the environment, `prefix` runs it through another
+        program (`setpriv ...` to start it as another user)."""
+        environment = dict(os.environ, **(env or {}))
+        self.process = subprocess.Popen([*prefix, binary(), "run", "--config", self.config], stdout=self.log,
+                                        stderr=self.log, env=environment)
         return self
 
     def journal_stream(self):

@@ -30,6 +30,8 @@ extension BoardEvent {
             "evDrawing connector=\(connector) drawing=\(drawing)"
         case .fault(let connector, let fault, let active):
             "fault connector=\(connector) fault=\(fault.rawValue) active=\(active)"
+        case .alive(let probe):
+            "alive probe=\(probe)"
         }
     }
 
@@ -41,6 +43,11 @@ extension BoardEvent {
         for word in words.dropFirst() {
             guard let equals = word.firstIndex(of: "=") else { return nil }
             fields[word[..<equals]] = word[word.index(after: equals)...]
+        }
+        if name == "alive" {
+            guard fields.count == 1, let probe = fields["probe"].flatMap({ UInt64($0) }) else { return nil }
+            self = .alive(probe: probe)
+            return
         }
         guard let connectorText = fields["connector"], fields.count == (name == "fault" ? 3 : 2) else { return nil }
         let connector = Int(connectorText)

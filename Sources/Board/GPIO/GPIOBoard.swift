@@ -96,6 +96,8 @@ public final class GPIOBoard: Board {
 
     public func makeSafe() { runtime.makeSafe() }
 
+    public func probe(_ number: UInt64) { runtime.probe(number) }
+
     /// Opens every relay, stops the event thread, releases every line and
     /// ends `events`. Safe to call more than once.
     public func close() { runtime.close() }

@@ -13,6 +13,8 @@ final class GPIOBoardRuntime: @unchecked Sendable {
     private struct State {
         var logic: BoardLogic
         var running = true
+        /// Probes asked for and not yet answered by the event thread.
+        var probes: [UInt64] = []
     }
 
     private let state: Mutex<State>
@@ -81,6 +83,16 @@ final class GPIOBoardRuntime: @unchecked Sendable {
         emit(state.withLock { state in carryOut(state.logic.makeSafe(now: monotonicNow())) })
         // Opening starts the wait for the contactor to follow.
         wake(0)
+    }
+
+    /// The event thread answers on its next round, after the edges it reads then.
+    func probe(_ number: UInt64) {
+        let accepted = state.withLock { state in
+            guard state.running else { return false }
+            state.probes.append(number)
+            return true
+        }
+        if accepted { wake(0) }
     }
 
     func close() {
@@ -175,6 +187,8 @@ final class GPIOBoardRuntime: @unchecked Sendable {
                 var outputs: [BoardLogic.Output] = []
                 for edge in edges { outputs += state.logic.edge(edge, now: now) }
                 outputs += state.logic.poll(now: now)
+                outputs += state.probes.map { .event(.alive(probe: $0)) }
+                state.probes.removeAll()
                 return carryOut(outputs)
             }
             emit(logs)
@@ -218,7 +232,9 @@ final class GPIOBoardRuntime: @unchecked Sendable {
 
     /// Wiegand bits are a millisecond apart and the kernel queues only 16
     /// edges per line (libgpiod 1.x; 64 with 2.x), so the reader thread
-    /// should not wait behind the rest of the agent. Needs CAP_SYS_NICE; without it the thread runs as is.
+    /// should not wait behind the rest of the agent. Needs CAP_SYS_NICE or an
+    /// RLIMIT_RTPRIO of at least 10 (the service's LimitRTPRIO=); without
+    /// either the thread runs as is.
     private func raisePriority() {
         var parameters = sched_param(sched_priority: 10)
         let result = pthread_setschedparam(pthread_self(), Int32(SCHED_FIFO), &parameters)

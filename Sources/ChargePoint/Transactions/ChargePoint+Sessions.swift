@@ -63,6 +63,9 @@ extension ChargePoint {
             } else {
                 connectors[index].faults.remove(fault)
             }
+        case .alive:
+            // The daemon's watchdog takes its answers before they come here.
+            return
         }
         await reportStatuses(now: now)
     }

@@ -34,8 +34,13 @@ public enum HTTPDownload {
     ) async throws(LinkError) -> Int {
         let target = try DownloadURL(url)
         let partPath = path + ".part"
-        let file = open(partPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard file >= 0 else { throw .downloadFailed("cannot write \(partPath): \(errnoText())") }
+        // For the agent only: a firmware image is no business of other users.
+        let file = open(partPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard file >= 0, fchmod(file, 0o600) == 0 else {
+            let reason = errnoText()
+            if file >= 0 { close(file) }
+            throw .downloadFailed("cannot write \(partPath): \(reason)")
+        }
         let bytes: Int
         do throws(LinkError) {
             bytes = try await follow(

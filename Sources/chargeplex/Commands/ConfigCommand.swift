@@ -53,11 +53,25 @@ struct ConfigCommand: ParsableCommand {
                 Prints each problem as FILE:LINE: KEY: REASON and exits non-zero, or prints a summary. \
                 Besides the file itself, checks that the agent, run as the same user, can write its \
                 state directory (or create it), and can read every file the configuration names \
-                (pin map, CA files, client certificates and keys) and run the firmware installer.
+                (pin map, CA files, client certificates and keys) and run the firmware installer. \
+                With --service-state-directory, or when STATE_DIRECTORY is set as the systemd service \
+                sets it, also that the file names that directory and leaves the firmware installer to \
+                chargeplex-firmware.service, as `run` does under the service.
                 """)
 
         @Argument(help: "The file to check.")
         var file: String = "/etc/chargeplex/chargeplex.toml"
+
+        @Option(help: ArgumentHelp(
+            "Check the file as the service would run it, with this state directory (its unit's StateDirectory=, /var/lib/chargeplex when packaged).",
+            valueName: "directory"))
+        var serviceStateDirectory: String?
+
+        func validate() throws {
+            if let directory = serviceStateDirectory, !directory.hasPrefix("/") {
+                throw ValidationError("--service-state-directory must be an absolute path, e.g. /var/lib/chargeplex")
+            }
+        }
 
         func run() throws {
             let configuration: AgentConfiguration
@@ -69,7 +83,8 @@ struct ConfigCommand: ParsableCommand {
             }
             var issues = ReferencedFileCheck.issues(in: configuration, file: file)
             do {
-                _ = try AgentConfiguration.loadChecked(path: file)
+                _ = try AgentConfiguration.loadChecked(
+                    path: file, serviceDirectory: serviceStateDirectory ?? StateDirectoryCheck.serviceDirectory())
             } catch {
                 issues += error.issues
             }

@@ -8,11 +8,30 @@ extension AgentConfiguration {
     /// The file read and checked (`load`), then what only this machine can tell: whether the
     /// agent may keep its state where the file says. `config check` reports what this finds
     /// and `run` refuses to start on it, both with the line of `[state] directory`.
-    static func loadChecked(path: String) throws(ConfigurationError) -> AgentConfiguration {
+    ///
+    /// - Parameter serviceDirectory: the state directory the systemd unit gives the agent
+    ///   (`STATE_DIRECTORY`), when it runs as the service: the file must name the same one,
+    ///   and the firmware installer must then be run by the unit, outside the sandbox.
+    static func loadChecked(
+        path: String, serviceDirectory: String? = StateDirectoryCheck.serviceDirectory()
+    ) throws(ConfigurationError) -> AgentConfiguration {
         let configuration = try load(path: path)
+        let defaultNote = configuration.stateDirectoryLine == nil ? " (the default; [state] directory chooses another)" : ""
+        if let serviceDirectory,
+            let reason = StateDirectoryCheck.mismatch(configured: configuration.stateDirectory, service: serviceDirectory)
+        {
+            throw ConfigurationError(
+                file: path, line: configuration.stateDirectoryLine, keyPath: "state.directory", reason: reason + defaultNote)
+        }
         if let reason = StateDirectoryCheck.problem(with: configuration.stateDirectory) {
-            let shown = configuration.stateDirectoryLine == nil ? reason + " (the default; [state] directory chooses another)" : reason
-            throw ConfigurationError(file: path, line: configuration.stateDirectoryLine, keyPath: "state.directory", reason: shown)
+            throw ConfigurationError(
+                file: path, line: configuration.stateDirectoryLine, keyPath: "state.directory", reason: reason + defaultNote)
+        }
+        if serviceDirectory != nil, configuration.firmware.installer != nil, configuration.firmware.runBy == .agent {
+            throw ConfigurationError(
+                file: path, line: configuration.firmware.runByLine, keyPath: "firmware.run_by",
+                reason: "the service's sandbox keeps an installer run by the agent from replacing the package; "
+                    + "say run_by = \"unit\", so that chargeplex-firmware.service runs it")
         }
         return configuration
     }
@@ -22,6 +41,35 @@ extension AgentConfiguration {
 /// in it if it exists, or create it (one level, as the agent does) if it does not. Only looks;
 /// nothing is created or changed.
 enum StateDirectoryCheck {
+    /// The first directory of `STATE_DIRECTORY`, which systemd sets from the unit's
+    /// `StateDirectory=` (a colon-separated list of absolute paths); nil outside such a unit.
+    static func serviceDirectory() -> String? {
+        guard let value = getenv("STATE_DIRECTORY").map({ String(cString: $0) }) else { return nil }
+        let first = value.split(separator: ":", omittingEmptySubsequences: true).first.map(String.init)
+        return first.flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    /// Why `configured` (the file's `[state] directory`) is not the unit's `service`
+    /// directory, or nil when both name one directory (spelt alike, or the same inode).
+    static func mismatch(configured: String, service: String) -> String? {
+        if normalized(configured) == normalized(service) { return nil }
+        var first = stat()
+        var second = stat()
+        if stat(configured, &first) == 0, stat(service, &second) == 0,
+            first.st_dev == second.st_dev, first.st_ino == second.st_ino
+        {
+            return nil
+        }
+        return "\(configured) is not the directory the service gives the agent, \(service) "
+            + "(StateDirectory= of its unit, STATE_DIRECTORY): the service may write only there; "
+            + "say directory = \"\(service)\", or change StateDirectory= in a drop-in of the unit"
+    }
+
+    /// `/var/lib//chargeplex/` as `/var/lib/chargeplex`.
+    static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+
     /// Why the agent could not use `directory` (an absolute path), or nil when it can.
     static func problem(with directory: String) -> String? {
         var status = stat()

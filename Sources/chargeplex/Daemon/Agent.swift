@@ -27,14 +27,19 @@ final class Agent: Sendable {
     let socketPath: String
     /// The file the configuration was read from, for the startup line.
     let configurationFile: String
+    let service: ServiceSupervisor
+    /// The umask the process was started with (the agent's own is 0077).
+    let inheritedUmask: mode_t
 
     init(configuration: AgentConfiguration, configurationFile: String, logger: Logger) throws {
         self.configuration = configuration
         self.configurationFile = configurationFile
         self.logger = logger
+        service = ServiceSupervisor(notify: .fromEnvironment(), logger: logger)
+        service.startWatchdog()
         let directory = configuration.stateDirectory
-        mkdir(directory, 0o750)
-        database = try Database(path: directory + "/chargeplex.db")
+        inheritedUmask = try StateFiles.prepare(directory: directory, logger: logger)
+        database = try Database(path: directory + "/" + StateFiles.databaseName)
         store = try KeyValueStore(database: database)
         let queue = try MessageQueue(database: database)
         socketPath = directory + "/" + AgentConfiguration.controlSocketName
@@ -104,8 +109,9 @@ final class Agent: Sendable {
         if let installer = configuration.firmware.installer {
             await chargePoint.useFirmware(
                 AgentFirmware(
-                    installer: installer, caFile: configuration.firmware.caFile,
-                    directory: configuration.stateDirectory + "/firmware", logger: logger))
+                    installer: installer, runBy: configuration.firmware.runBy, caFile: configuration.firmware.caFile,
+                    directory: configuration.stateDirectory + "/" + StateFiles.firmwareFolderName,
+                    inheritedUmask: inheritedUmask, logger: logger))
         }
         await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
         await chargePoint.loadState()
@@ -115,12 +121,17 @@ final class Agent: Sendable {
         let control = try await ControlServer(path: socketPath, group: MultiThreadedEventLoopGroup.singleton) { [self] line in
             await self.control(line)
         }
-        SystemdNotify.send("READY=1")
+        service.ready(status: await serviceStatus(), probe: { [board] number in board.probe(number) })
         let facts = await startupFacts()
         logger.info("chargeplex running", metadata: facts)
 
         let events = Task { [self] in
             for await event in board.events {
+                // The board's answer to the watchdog's probe: the event path runs.
+                if case .alive(let probe) = event {
+                    service.probeAnswered(probe)
+                    continue
+                }
                 await chargePoint.handle(event, now: WallClock.now())
             }
         }
@@ -130,7 +141,10 @@ final class Agent: Sendable {
                 simulated?.advance(seconds: 1)
                 let names = await operators.entries.filter(\.enabled).map(\.name)
                 await chargePoint.tick(now: WallClock.now(), audiences: names)
+                service.completed(.chargePoint)
                 await operators.tick()
+                service.completed(.operators)
+                if service.notify.socketPath != nil { service.update(status: await serviceStatus()) }
             }
         }
 
@@ -139,9 +153,12 @@ final class Agent: Sendable {
             received = number
             break
         }
-        SystemdNotify.send("STOPPING=1")
         logger.info("stopping", metadata: ["signal": "\(received)"])
         ticks.cancel()
+        let running = await chargePoint.transactions.count
+        service.stopping(
+            status: "stopping: opening the relays"
+                + (running == 0 ? "" : ", ending \(running) transaction\(running == 1 ? "" : "s") (reason Reboot)"))
         for transaction in await chargePoint.transactions {
             await chargePoint.stopTransaction(on: transaction.connector, reason: .reboot, idTag: nil, now: WallClock.now())
         }
@@ -154,6 +171,7 @@ final class Agent: Sendable {
         events.cancel()
         simulated?.finish()
         database.close()
+        service.stopped(status: "stopped")
     }
 
     /// The energy registers as stored before the restart: a register never goes backwards.

@@ -1,4 +1,5 @@
 import ChargePoint
+import Configuration
 import Dispatch
 import Link
 import Logging
@@ -9,14 +10,22 @@ import OCPP16
 #endif
 
 /// Firmware updates on this machine: the file is fetched over HTTP(S) into
-/// `<state>/firmware/`, then the OEM's installer program gets its path.
+/// `<state>/firmware/`, then the OEM's installer program gets its path: started by the
+/// agent itself, or, with `run_by = "unit"`, by chargeplex-firmware.service as root outside
+/// the agent's sandbox (`FirmwareInstallRequest`).
 struct AgentFirmware: FirmwareService {
     let installer: String
+    let runBy: AgentConfiguration.FirmwareSettings.Runner
     let caFile: String?
     let directory: String
+    /// The umask the agent was started with, for an installer it starts itself: the agent's
+    /// own (0077) would leave what an installer puts in place readable by root only.
+    let inheritedUmask: mode_t
     let logger: Logger
     /// An installer that runs longer is stopped and the update fails.
     static let installerTimeLimit: Int64 = 30 * 60
+    /// How long chargeplex-firmware.path and its service may take to pick a request up.
+    static let pickUpTimeLimit: Int64 = 15
 
     func download(from location: String) async -> Result<String, TransferFailure> {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
@@ -34,12 +43,89 @@ struct AgentFirmware: FirmwareService {
     }
 
     func install(_ file: String) async -> Result<Void, TransferFailure> {
-        logger.notice("running the firmware installer", metadata: ["installer": "\(installer)", "file": "\(file)"])
-        let (installer, limit) = (self.installer, Self.installerTimeLimit)
-        return await withCheckedContinuation { continuation in
-            // posix_spawn and waitpid block: they run on a thread of their own.
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.run(installer, argument: file, timeLimit: limit))
+        switch runBy {
+        case .agent:
+            logger.notice("running the firmware installer", metadata: ["installer": "\(installer)", "file": "\(file)"])
+            let (installer, limit, umask) = (self.installer, Self.installerTimeLimit, inheritedUmask)
+            return await withCheckedContinuation { continuation in
+                // posix_spawn and waitpid block: they run on a thread of their own.
+                DispatchQueue.global().async {
+                    continuation.resume(returning: Self.run(installer, argument: file, timeLimit: limit, umask: umask))
+                }
+            }
+        case .unit:
+            return await installThroughUnit(file)
+        }
+    }
+
+    /// Writes the request, waits for chargeplex-firmware.service to take it and for its result.
+    private func installThroughUnit(_ file: String) async -> Result<Void, TransferFailure> {
+        let name = file.split(separator: "/").last.map(String.init) ?? ""
+        guard file == directory + "/" + name, FirmwareInstallRequest.isSafeFileName(name) else {
+            return .failure(TransferFailure("\(file) is not a file of the firmware folder \(directory)"))
+        }
+        guard let bootId = FirmwareInstallRequest.currentBootId() else {
+            return .failure(TransferFailure("cannot read the boot id the installation request needs"))
+        }
+        let request = FirmwareInstallRequest(number: UInt64.random(in: 1...UInt64.max), bootId: bootId, fileName: name)
+        let requestPath = directory + "/" + FirmwareInstallRequest.requestName
+        let resultPath = directory + "/" + FirmwareInstallRequest.resultName
+        do {
+            try FirmwareInstallFiles.remove(resultPath)
+            try FirmwareInstallFiles.writeWhole(request.text, to: requestPath)
+        } catch {
+            return .failure(error)
+        }
+        logger.notice(
+            "firmware installation asked of chargeplex-firmware.service",
+            metadata: ["installer": "\(installer)", "file": "\(file)", "request": "\(request.number)"])
+        let outcome = await waitForResult(of: request, requestPath: requestPath, resultPath: resultPath)
+        do {
+            try FirmwareInstallFiles.remove(requestPath)
+            try FirmwareInstallFiles.remove(resultPath)
+        } catch {
+            logger.warning("cannot clear the installation request", metadata: ["reason": "\(error.reason)"])
+        }
+        return outcome
+    }
+
+    private func waitForResult(
+        of request: FirmwareInstallRequest, requestPath: String, resultPath: String
+    ) async -> Result<Void, TransferFailure> {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var takenAt: ContinuousClock.Instant?
+        while true {
+            if FirmwareInstallFiles.exists(resultPath) {
+                do {
+                    let text = try FirmwareInstallFiles.read(resultPath)
+                    switch FirmwareInstallResult.parse(text) {
+                    case .success(let result) where result.number == request.number:
+                        return result.failure.map { .failure(TransferFailure($0)) } ?? .success(())
+                    case .success(let result):
+                        logger.warning("an installation result for another request ignored", metadata: ["request": "\(result.number)"])
+                        try FirmwareInstallFiles.remove(resultPath)
+                    case .failure(let reason):
+                        return .failure(TransferFailure("chargeplex-firmware.service wrote a result that cannot be read: \(reason.reason)"))
+                    }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let now = clock.now
+            if takenAt == nil && !FirmwareInstallFiles.exists(requestPath) { takenAt = now }
+            if takenAt == nil && now - start > .seconds(Self.pickUpTimeLimit) {
+                return .failure(TransferFailure(
+                    "chargeplex-firmware.service did not take the installation request within \(Self.pickUpTimeLimit) s "
+                        + "(is chargeplex-firmware.path active?)"))
+            }
+            if let takenAt, now - takenAt > .seconds(Self.installerTimeLimit + 60) {
+                return .failure(TransferFailure("chargeplex-firmware.service gave no result within \(Self.installerTimeLimit) s"))
+            }
+            do {
+                try await Task.sleep(for: .milliseconds(250))
+            } catch {
+                return .failure(TransferFailure("the agent is stopping"))
             }
         }
     }
@@ -55,12 +141,16 @@ struct AgentFirmware: FirmwareService {
         return safe.isEmpty || safe.hasPrefix(".") ? "firmware.bin" : String(safe.prefix(100))
     }
 
-    /// Runs `program argument` and waits for it, up to `timeLimit` seconds.
-    static func run(_ program: String, argument: String, timeLimit: Int64) -> Result<Void, TransferFailure> {
+    /// Runs `program argument` and waits for it, up to `timeLimit` seconds. `umask` is the
+    /// child's (posix_spawn has no attribute for it, so the process's is swapped around the
+    /// spawn: every file the agent makes has its mode set explicitly, whatever the umask).
+    static func run(_ program: String, argument: String, timeLimit: Int64, umask childUmask: mode_t? = nil) -> Result<Void, TransferFailure> {
         var pid: pid_t = 0
         let arguments = [strdup(program), strdup(argument), nil]
         defer { for pointer in arguments { free(pointer) } }
+        let ownUmask = childUmask.map { umask($0) }
         let started = posix_spawn(&pid, program, nil, nil, arguments, environ)
+        if let ownUmask { umask(ownUmask) }
         guard started == 0 else {
             return .failure(TransferFailure("cannot start \(program): \(String(cString: strerror(started)))"))
         }

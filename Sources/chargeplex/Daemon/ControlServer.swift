@@ -4,7 +4,8 @@ import OCPP16
 
 /// The agent's local control socket: `chargeplex status`, `operators`, `sim ...`,
 /// `log` and `config show` send one line and get the answer back (`ControlAnswer`).
-/// Only local users with access to the state directory can reach it.
+/// The socket is 0660 in the 0750 state directory: the agent's user and the
+/// members of its group reach it.
 final class ControlServer: Sendable {
     typealias Handler = @Sendable (String) async -> ControlAnswer
     let channel: any Channel
@@ -19,6 +20,13 @@ final class ControlServer: Sendable {
             }
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
             .get()
+        // Created under the agent's umask (0700); its group may use it too.
+        do {
+            try StateFiles.openSocketToGroup(path)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
     }
 
     func close() async {

@@ -38,6 +38,17 @@ import Testing
         #expect(board.connector(1)?.relayClosed == false)
     }
 
+    @Test func aProbeIsAnsweredBehindTheEventsBeforeIt() async {
+        let board = SimBoard(connectorCount: 1)
+        board.plug(1)
+        board.probe(7)
+        board.swipe("04A1", at: 1)
+        board.finish()
+        var seen: [BoardEvent] = []
+        for await event in board.events { seen.append(event) }
+        #expect(seen == [.plug(connector: 1, connected: true), .alive(probe: 7), .cardRead(connector: 1, idTag: "04A1")])
+    }
+
     @Test func commandsForUnknownConnectorsAreIgnored() {
         let board = SimBoard(connectorCount: 1)
         board.perform(.relay(connector: 7, closed: true))

@@ -115,6 +115,22 @@ def test_a_request_nobody_takes_fails_the_installation_with_a_hint(home, files, 
         agent.terminate()
 
 
+def test_a_request_left_by_the_previous_run_is_withdrawn_on_start(home, tmp_path):
+    script = installer(tmp_path, "exit 0\n")
+    agent = Agent([("home", home.url, "home")], extra=unit_firmware(script))
+    folder = os.path.join(agent.state, "firmware")
+    os.makedirs(folder)
+    with open(os.path.join(folder, "install-request"), "w") as f:
+        f.write("request 5\nboot %s\nfile fw.bin\n" % boot_id())
+    agent.start()
+    try:
+        home.wait_for_call("BootNotification")
+        assert not os.path.exists(os.path.join(folder, "install-request"))
+        assert "an installation request of the previous run withdrawn" in agent.logs()
+    finally:
+        agent.terminate()
+
+
 def boot_id():
     with open("/proc/sys/kernel/random/boot_id") as f:
         return f.read().strip()

@@ -107,11 +107,12 @@ final class Agent: Sendable {
             if case .restart = request { stop.yield(0) }
         })
         if let installer = configuration.firmware.installer {
-            await chargePoint.useFirmware(
-                AgentFirmware(
-                    installer: installer, runBy: configuration.firmware.runBy, caFile: configuration.firmware.caFile,
-                    directory: configuration.stateDirectory + "/" + StateFiles.firmwareFolderName,
-                    inheritedUmask: inheritedUmask, logger: logger))
+            let firmware = AgentFirmware(
+                installer: installer, runBy: configuration.firmware.runBy, caFile: configuration.firmware.caFile,
+                directory: configuration.stateDirectory + "/" + StateFiles.firmwareFolderName,
+                inheritedUmask: inheritedUmask, logger: logger)
+            if firmware.runBy == .unit { firmware.withdrawLeftovers() }
+            await chargePoint.useFirmware(firmware)
         }
         await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
         await chargePoint.loadState()

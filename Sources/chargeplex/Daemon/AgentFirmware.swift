@@ -58,6 +58,21 @@ struct AgentFirmware: FirmwareService {
         }
     }
 
+    /// What a previous run of the agent left: a request it can no longer wait for is
+    /// withdrawn (the update itself resumes from the charge point's state and asks again).
+    func withdrawLeftovers() {
+        let requestPath = directory + "/" + FirmwareInstallRequest.requestName
+        let left = FirmwareInstallFiles.exists(requestPath)
+        do {
+            try FirmwareInstallFiles.remove(requestPath)
+            try FirmwareInstallFiles.remove(directory + "/" + FirmwareInstallRequest.resultName)
+        } catch {
+            logger.warning("cannot clear an earlier installation request", metadata: ["reason": "\(error.reason)"])
+            return
+        }
+        if left { logger.notice("an installation request of the previous run withdrawn", metadata: ["folder": "\(directory)"]) }
+    }
+
     /// Writes the request, waits for chargeplex-firmware.service to take it and for its result.
     private func installThroughUnit(_ file: String) async -> Result<Void, TransferFailure> {
         let name = file.split(separator: "/").last.map(String.init) ?? ""

@@ -7,6 +7,8 @@ extension AgentConfiguration {
             case read
             /// The agent runs it (the firmware installer).
             case execute
+            /// chargeplex-firmware.service runs it as root (the installer with run_by = "unit").
+            case executeByRoot
         }
 
         /// `board.pinmap`, `operators[1].ca_file`.
@@ -33,7 +35,7 @@ extension AgentConfiguration {
             add("operators[\(index)].client_certificate", entry.clientCertificate, .read, "client certificate of operator \(entry.name)")
             add("operators[\(index)].client_key", entry.clientKey, .read, "client key of operator \(entry.name)")
         }
-        add("firmware.installer", firmware.installer, .execute, "firmware installer")
+        add("firmware.installer", firmware.installer, firmware.runBy == .unit ? .executeByRoot : .execute, "firmware installer")
         add("firmware.ca_file", firmware.caFile, .read, "firmware CA file")
         return references.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
     }

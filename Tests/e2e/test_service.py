@@ -345,3 +345,33 @@ def test_under_the_service_the_agent_never_runs_the_installer_itself(tmp_path):
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith("%s: ok" % unit)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to play the agent's user")
+def test_an_installer_only_root_may_run_is_fine_when_the_unit_runs_it():
+    base = tempfile.mkdtemp(prefix="chargeplex-installer-")
+    try:
+        os.chmod(base, 0o755)
+        state = os.path.join(base, "state")
+        os.mkdir(state)
+        os.chown(state, AGENT_USER, AGENT_USER)
+        script = os.path.join(base, "install-firmware")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(script, 0o700)
+        as_agent = ["setpriv", "--reuid=%d" % AGENT_USER, "--regid=%d" % AGENT_USER, "--clear-groups"]
+        results = {}
+        for runner in ("agent", "unit"):
+            path = os.path.join(base, "%s.toml" % runner)
+            with open(path, "w") as f:
+                f.write(CONFIG_HEAD + '[state]\ndirectory = "%s"\n[firmware]\ninstaller = "%s"\nrun_by = "%s"\n'
+                        % (state, script, runner))
+            os.chmod(path, 0o644)
+            results[runner] = subprocess.run([*as_agent, binary(), "config", "check", path], capture_output=True,
+                                             text=True, timeout=30)
+        assert results["agent"].returncode == 1
+        assert ("firmware.installer: firmware installer %s cannot be run by this user: permission denied" % script
+                in results["agent"].stderr)
+        assert results["unit"].returncode == 0, results["unit"].stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)

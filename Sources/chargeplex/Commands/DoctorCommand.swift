@@ -60,8 +60,16 @@ struct DoctorCommand: AsyncParsableCommand {
             if let problem = ReferencedFileCheck.problem(with: reference) {
                 results.fail("\(problem) (\(place(reference.line, reference.keyPath)))")
             } else {
-                results.pass("\(reference.role) \(reference.path): \(reference.use == .execute ? "can be run" : "readable")")
+                results.pass("\(reference.role) \(reference.path): \(Self.verdict(of: reference.use))")
             }
+        }
+    }
+
+    private static func verdict(of use: AgentConfiguration.FileReference.Use) -> String {
+        switch use {
+        case .read: "readable"
+        case .execute: "can be run"
+        case .executeByRoot: "executable, run as root by chargeplex-firmware.service"
         }
     }
 

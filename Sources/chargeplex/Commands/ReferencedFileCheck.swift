@@ -24,12 +24,13 @@ enum ReferencedFileCheck {
             guard faccessat(AT_FDCWD, reference.path, R_OK, AT_EACCESS) == 0 else {
                 return "\(reference.role) \(reference.path) cannot be read by this user: \(describe(errno))"
             }
-        case .execute:
+        case .execute, .executeByRoot:
             // Root passes the access check for any file; running it takes an execute bit.
             guard status.st_mode & 0o111 != 0 else {
                 return "\(reference.role) \(reference.path) is not executable (chmod +x)"
             }
-            guard faccessat(AT_FDCWD, reference.path, X_OK, AT_EACCESS) == 0 else {
+            // Run by root, not by this user: the bit is all there is to check.
+            guard reference.use == .executeByRoot || faccessat(AT_FDCWD, reference.path, X_OK, AT_EACCESS) == 0 else {
                 let code = errno
                 return "\(reference.role) \(reference.path) cannot be run by this user: \(describe(code))"
                     + (code == EACCES ? " (is it executable? chmod +x)" : "")

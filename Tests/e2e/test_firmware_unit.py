@@ -57,7 +57,9 @@ def test_the_unit_installs_and_the_agent_reports_it_and_restarts(home, files, tm
     (www / "chargeplex-2.0.bin").write_bytes(image)
     installed = tmp_path / "installed.bin"
     parent = tmp_path / "installer-parent"
-    script = installer(tmp_path, 'cp "$1" "%s"\necho $PPID > "%s"\n' % (installed, parent))
+    marker = tmp_path / "installer-marker"
+    script = installer(tmp_path, 'cp "$1" "%s"\necho $PPID > "%s"\necho "$CHARGEPLEX_FIRMWARE_INSTALL" > "%s"\n'
+                       % (installed, parent, marker))
     agent = Agent([("home", home.url, "home")], extra=unit_firmware(script)).start()
     unit = FirmwarePathUnit(agent)
     try:
@@ -68,6 +70,8 @@ def test_the_unit_installs_and_the_agent_reports_it_and_restarts(home, files, tm
         assert installed.read_bytes() == image
         # Started by the root side, not by the agent.
         assert int(parent.read_text()) != agent.process.pid
+        # What tells the package's maintainer scripts to leave the agent's restart to the agent.
+        assert marker.read_text() == "1\n"
         assert unit.outputs and unit.outputs[0].returncode == 0
         assert "installed" in unit.outputs[0].stdout
         assert agent.process.wait(timeout=30) == 0

@@ -24,6 +24,9 @@ struct AgentFirmware: FirmwareService {
     let logger: Logger
     /// An installer that runs longer is stopped and the update fails.
     static let installerTimeLimit: Int64 = 30 * 60
+    /// What every installer finds in its environment (see `run`).
+    static let installMarkerName = "CHARGEPLEX_FIRMWARE_INSTALL"
+    static let installMarker = installMarkerName + "=1"
     /// How long chargeplex-firmware.path and its service may take to pick a request up.
     static let pickUpTimeLimit: Int64 = 15
 
@@ -159,12 +162,29 @@ struct AgentFirmware: FirmwareService {
     /// Runs `program argument` and waits for it, up to `timeLimit` seconds. `umask` is the
     /// child's (posix_spawn has no attribute for it, so the process's is swapped around the
     /// spawn: every file the agent makes has its mode set explicitly, whatever the umask).
+    ///
+    /// The installer finds `CHARGEPLEX_FIRMWARE_INSTALL=1` in its environment: a package it
+    /// installs must then leave chargeplex.service alone (no restart from its maintainer
+    /// scripts), since the agent restarts by itself once it has reported Installed; restarted
+    /// mid-installation it would fetch and install the update again.
     static func run(_ program: String, argument: String, timeLimit: Int64, umask childUmask: mode_t? = nil) -> Result<Void, TransferFailure> {
         var pid: pid_t = 0
         let arguments = [strdup(program), strdup(argument), nil]
         defer { for pointer in arguments { free(pointer) } }
+        let marker = strdup(installMarker)
+        defer { free(marker) }
+        var environment: [UnsafeMutablePointer<CChar>?] = []
+        let inherited: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        if let inherited {
+            var index = 0
+            while let entry = inherited[index] {
+                if !String(cString: entry).hasPrefix(installMarkerName + "=") { environment.append(entry) }
+                index += 1
+            }
+        }
+        environment += [marker, nil]
         let ownUmask = childUmask.map { umask($0) }
-        let started = posix_spawn(&pid, program, nil, nil, arguments, environ)
+        let started = posix_spawn(&pid, program, nil, nil, arguments, environment)
         if let ownUmask { umask(ownUmask) }
         guard started == 0 else {
             return .failure(TransferFailure("cannot start \(program): \(String(cString: strerror(started)))"))

@@ -60,6 +60,14 @@ func mode(_ path: String) -> Int? {
         #expect(mode(directory.path + "/firmware") == 0o700)
     }
 
+    @Test("a stricter directory stays as strict")
+    func stricterDirectory() throws {
+        let directory = try TemporaryDirectory()
+        chmod(directory.path, 0o700)
+        _ = try StateFiles.prepare(directory: directory.path, logger: logger)
+        #expect(mode(directory.path) == 0o700)
+    }
+
     @Test("a directory that is not the agent's own keeps its mode")
     func sharedDirectory() throws {
         let directory = try TemporaryDirectory()

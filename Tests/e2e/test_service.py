@@ -330,7 +330,10 @@ def test_a_state_directory_other_than_the_units_is_refused_by_run_and_config_che
 
 def test_under_the_service_the_agent_never_runs_the_installer_itself(tmp_path):
     state = tmp_path / "state"
-    path = configuration(tmp_path, '[state]\ndirectory = "%s"\n[firmware]\ninstaller = "/usr/lib/install"\n' % state)
+    script = tmp_path / "install"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    path = configuration(tmp_path, '[state]\ndirectory = "%s"\n[firmware]\ninstaller = "%s"\n' % (state, script))
     check = subprocess.run([binary(), "config", "check", path, "--service-state-directory", str(state)],
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 1
@@ -339,8 +342,8 @@ def test_under_the_service_the_agent_never_runs_the_installer_itself(tmp_path):
         "package; say run_by = \"unit\", so that chargeplex-firmware.service runs it" % path)
     # Outside the service the agent may run it (benches, the demo).
     assert subprocess.run([binary(), "config", "check", path], capture_output=True, timeout=30).returncode == 0
-    unit = configuration(tmp_path, '[state]\ndirectory = "%s"\n[firmware]\ninstaller = "/usr/lib/install"\n'
-                                   'run_by = "unit"\n' % state, name="unit.toml")
+    unit = configuration(tmp_path, '[state]\ndirectory = "%s"\n[firmware]\ninstaller = "%s"\n'
+                                   'run_by = "unit"\n' % (state, script), name="unit.toml")
     check = subprocess.run([binary(), "config", "check", unit, "--service-state-directory", str(state)],
                            capture_output=True, text=True, timeout=30)
     assert check.returncode == 0, check.stderr

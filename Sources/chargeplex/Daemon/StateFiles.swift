@@ -51,9 +51,10 @@ enum StateFiles {
         return inherited
     }
 
-    /// The directory as the agent keeps it, if it is the agent's own: owned by the user the
-    /// agent runs as, and empty or holding its database. Another directory (a shared one
-    /// named by mistake) is left as it is, with a warning.
+    /// What the directory lets others do beyond 0750 taken away, if it is the agent's own:
+    /// owned by the user the agent runs as, and empty or holding its database. Another
+    /// directory (a shared one named by mistake) is left as it is, with a warning. A stricter
+    /// mode (0700) is someone's choice and stays.
     private static func tightenDirectory(_ directory: String, logger: Logger) throws(AgentError) {
         var status = stat()
         guard stat(directory, &status) == 0 else {
@@ -61,17 +62,19 @@ enum StateFiles {
         }
         guard status.st_mode & S_IFMT == S_IFDIR else { throw AgentError("\(directory) is not a directory") }
         let mode = status.st_mode & 0o7777
-        guard mode != directoryMode else { return }
+        let tightened = mode & directoryMode
+        guard tightened != mode else { return }
         let ownsIt = status.st_uid == geteuid()
         let isAgents = access(directory + "/" + databaseName, F_OK) == 0 || isEmpty(directory)
         guard ownsIt && isAgents else {
             logger.warning(
-                "the state directory's mode is not 0750, and it does not look like the agent's own, so it is left as it is",
+                "the state directory is open beyond 0750, and it does not look like the agent's own, so it is left as it is",
                 metadata: ["directory": "\(directory)", "mode": "\(octal(mode))"])
             return
         }
-        try setMode(of: directory, to: directoryMode)
-        logger.notice("state directory mode set", metadata: ["directory": "\(directory)", "was": "\(octal(mode))", "now": "0750"])
+        try setMode(of: directory, to: tightened)
+        logger.notice(
+            "state directory mode tightened", metadata: ["directory": "\(directory)", "was": "\(octal(mode))", "now": "\(octal(tightened))"])
     }
 
     /// An existing file of the agent's made 0600; a missing one is fine.

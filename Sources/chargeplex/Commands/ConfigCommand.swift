@@ -24,13 +24,7 @@ struct ConfigCommand: ParsableCommand {
         var config: String = "/etc/chargeplex/chargeplex.toml"
 
         func run() throws {
-            let configuration: AgentConfiguration
-            do {
-                configuration = try AgentConfiguration.load(path: config)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
+            let configuration = try configurationOrExit(config, status: 1)
             print(ConfigurationListing.text(of: configuration, file: config, version: ChargeplexVersion.string))
             let socket = configuration.stateDirectory + "/" + AgentConfiguration.controlSocketName
             do {
@@ -74,13 +68,7 @@ struct ConfigCommand: ParsableCommand {
         }
 
         func run() throws {
-            let configuration: AgentConfiguration
-            do {
-                configuration = try AgentConfiguration.load(path: file)
-            } catch {
-                printError("\(error)")
-                throw ExitCode(1)
-            }
+            let configuration = try configurationOrExit(file, status: 1)
             var issues = ReferencedFileCheck.issues(in: configuration, file: file)
             do {
                 _ = try AgentConfiguration.loadChecked(

@@ -24,13 +24,7 @@ struct FirmwareInstallCommand: ParsableCommand {
     var config: String = "/etc/chargeplex/chargeplex.toml"
 
     func run() throws {
-        let configuration: AgentConfiguration
-        do {
-            configuration = try AgentConfiguration.load(path: config)
-        } catch {
-            printError("chargeplex: configuration refused: \(error)")
-            throw ExitCode(2)
-        }
+        let configuration = try configurationOrExit(config, prefix: "chargeplex: configuration refused: ", status: 2)
         guard let installer = configuration.firmware.installer else {
             printError("chargeplex: \(config) names no [firmware] installer; nothing to run")
             throw ExitCode(2)

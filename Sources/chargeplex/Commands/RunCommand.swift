@@ -17,13 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     var config: String = "/etc/chargeplex/chargeplex.toml"
 
     func run() async throws {
-        let configuration: AgentConfiguration
-        do {
-            configuration = try AgentConfiguration.loadChecked(path: config)
-        } catch {
-            printError("chargeplex: configuration refused: \(error)")
-            throw ExitCode(2)
-        }
+        let configuration = try configurationOrExit(config, checked: true, prefix: "chargeplex: configuration refused: ", status: 2)
         let format = LogFormat.forStandardError()
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         LoggingSystem.bootstrap { _ in
@@ -39,6 +33,19 @@ struct RunCommand: AsyncParsableCommand {
             printError("chargeplex: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+/// The configuration file read for a command, or the command ends: the reason on
+/// standard error (after `prefix`) and exit status `status`.
+func configurationOrExit(
+    _ path: String, checked: Bool = false, prefix: String = "", status: Int32
+) throws -> AgentConfiguration {
+    do {
+        return checked ? try AgentConfiguration.loadChecked(path: path) : try AgentConfiguration.load(path: path)
+    } catch {
+        printError(prefix + "\(error)")
+        throw ExitCode(status)
     }
 }
 

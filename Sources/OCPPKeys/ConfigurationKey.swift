@@ -70,10 +70,13 @@ public struct ConfigurationKey: Sendable {
     public let kind: ConfigurationValueKind
     public let scope: ConfigurationScope
     public let rebootRequired: Bool
+    /// A secret that can be set but never read back: GetConfiguration lists
+    /// the key without a value, and listings mask it.
+    public let writeOnly: Bool
 
     init(
         _ name: String, _ defaultValue: String, readonly: Bool = false, _ kind: ConfigurationValueKind,
-        scope: ConfigurationScope = .shared, rebootRequired: Bool = false
+        scope: ConfigurationScope = .shared, rebootRequired: Bool = false, writeOnly: Bool = false
     ) {
         self.name = name
         self.defaultValue = defaultValue
@@ -81,6 +84,7 @@ public struct ConfigurationKey: Sendable {
         self.kind = kind
         self.scope = scope
         self.rebootRequired = rebootRequired
+        self.writeOnly = writeOnly
     }
 }
 

@@ -1,4 +1,4 @@
-/// Every configuration key of the OCPP 1.6 profiles the agent implements.
+/// Every configuration key of the OCPP 1.6 profiles and of the security extension the agent implements.
 public enum StandardKeys {
     static let measurands: Set<String> = [
         "Energy.Active.Import.Register", "Energy.Active.Import.Interval", "Power.Active.Import",
@@ -56,15 +56,29 @@ public enum StandardKeys {
         ConfigurationKey("ChargingScheduleMaxPeriods", "48", readonly: true, .integer(1...1000)),
         ConfigurationKey("ConnectorSwitch3to1PhaseSupported", "false", readonly: true, .boolean),
         ConfigurationKey("MaxChargingProfilesInstalled", "20", readonly: true, .integer(1...1000)),
-        // Security profile of the connection (1.6 security whitepaper).
-        ConfigurationKey("AuthorizationKey", "", .text(maximumLength: 40), scope: .perOperator, rebootRequired: false),
+        // Security extension (Security Whitepaper, edition 3). Each operator has its own identity
+        // and trust (operators.md), so the keys about its connection and its client certificate
+        // are its own. SecurityProfile stays read-only until the upgrade procedure (only ever
+        // upward, with fallback) is in place.
+        ConfigurationKey("AdditionalRootCertificateCheck", "false", readonly: true, .boolean, scope: .perOperator),
+        ConfigurationKey("AuthorizationKey", "", .text(maximumLength: 40), scope: .perOperator, rebootRequired: false, writeOnly: true),
+        // The whitepaper caps a CertificateSigned chain at 10 000 characters, as the schema does.
+        ConfigurationKey("CertificateSignedMaxChainSize", "10000", readonly: true, .integer(1...10_000)),
+        // Root certificates each store holds at most.
+        ConfigurationKey("CertificateStoreMaxLength", "20", readonly: true, .integer(1...1000)),
+        // Seconds to wait for CertificateSigned after an accepted SignCertificate before a new CSR,
+        // doubled after each further attempt, CertSigningRepeatTimes times at most.
+        ConfigurationKey("CertSigningRepeatTimes", "3", .integer(0...20), scope: .perOperator),
+        ConfigurationKey("CertSigningWaitMinimum", "60", .integer(1...86_400), scope: .perOperator),
+        // The organizationName (O) of the client certificate's CSR: X.520 allows 64 characters.
+        ConfigurationKey("CpoName", "", .text(maximumLength: 64), scope: .perOperator),
         ConfigurationKey("SecurityProfile", "0", readonly: true, .integer(0...3), scope: .perOperator),
     ]
 
     public static let byName: [String: ConfigurationKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name.lowercased(), $0) })
 
-    /// Keys whose value is never shown (write-only per the security whitepaper).
-    public static let secret: Set<String> = ["authorizationkey"]
+    /// Keys whose value is never shown (write-only per the security whitepaper), lowercased.
+    public static let secret: Set<String> = Set(all.filter(\.writeOnly).map { $0.name.lowercased() })
 
     public static func key(named name: String) -> ConfigurationKey? { byName[name.lowercased()] }
 }

@@ -8,6 +8,13 @@ import OCPP16
 /// row of the rule book and carries it out.
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
+        if let action = OCPPAction(name: call.action), action.profile == .security {
+            // The security extension's messages are typed and validated in OCPP16; their handling
+            // comes next. Until then each gets the answer it got before it was known, whatever its
+            // payload or direction.
+            logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "NotImplemented: \(call.action)"])
+            return .callError(CallError(messageId: call.messageId, errorCode: .notImplemented, errorDescription: "unknown action '\(call.action)'"))
+        }
         let request: any OCPPRequest
         do {
             request = try call.validatedRequest(receivedBy: .chargePoint)

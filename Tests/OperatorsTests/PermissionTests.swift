@@ -163,7 +163,9 @@ extension Result {
 /// row, its id translation and its handling.
 @Suite struct IncomingActionTests {
     @Test func everyActionACentralSystemSendsHasAHome() {
-        let incoming = OCPPAction.allCases.filter(\.isSentByCentralSystem)
+        // The security extension's actions get NotImplemented before they reach Actions/ until
+        // their handling comes (Operators+Calls.swift).
+        let incoming = OCPPAction.allCases.filter { $0.isSentByCentralSystem && $0.profile != .security }
         #expect(incoming.count == 19)
         for action in incoming {
             #expect(action.requestType is any IncomingAction.Type, "\(action.rawValue) has no home in Actions/")

@@ -12,9 +12,13 @@ public enum OCPPFeatureProfile: String, Sendable, CaseIterable {
     case reservation = "Reservation"
     case smartCharging = "SmartCharging"
     case remoteTrigger = "RemoteTrigger"
+    /// The messages of the Security Whitepaper (edition 3). Not a feature
+    /// profile of OCPP 1.6 itself and never listed in SupportedFeatureProfiles;
+    /// it groups the extension's actions as the profiles group the others.
+    case security = "Security"
 }
 
-/// Every action of the six OCPP 1.6 feature profiles.
+/// Every action of the six OCPP 1.6 feature profiles and of the security extension.
 public enum OCPPAction: String, Sendable, CaseIterable, Codable {
     // Core
     case authorize = "Authorize"
@@ -50,11 +54,23 @@ public enum OCPPAction: String, Sendable, CaseIterable, Codable {
     case setChargingProfile = "SetChargingProfile"
     // Remote Trigger
     case triggerMessage = "TriggerMessage"
+    // Security extension
+    case certificateSigned = "CertificateSigned"
+    case deleteCertificate = "DeleteCertificate"
+    case extendedTriggerMessage = "ExtendedTriggerMessage"
+    case getInstalledCertificateIds = "GetInstalledCertificateIds"
+    case getLog = "GetLog"
+    case installCertificate = "InstallCertificate"
+    case logStatusNotification = "LogStatusNotification"
+    case securityEventNotification = "SecurityEventNotification"
+    case signCertificate = "SignCertificate"
+    case signedFirmwareStatusNotification = "SignedFirmwareStatusNotification"
+    case signedUpdateFirmware = "SignedUpdateFirmware"
 
     private static let byName: [String: OCPPAction] = Dictionary(
         uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
-    /// The action with this name; a hash lookup rather than 28 comparisons.
+    /// The action with this name; a hash lookup rather than 39 comparisons.
     public init?(name: String) {
         guard let action = Self.byName[name] else { return nil }
         self = action
@@ -68,6 +84,10 @@ public enum OCPPAction: String, Sendable, CaseIterable, Codable {
         case .cancelReservation, .reserveNow: .reservation
         case .clearChargingProfile, .getCompositeSchedule, .setChargingProfile: .smartCharging
         case .triggerMessage: .remoteTrigger
+        case .certificateSigned, .deleteCertificate, .extendedTriggerMessage, .getInstalledCertificateIds, .getLog,
+            .installCertificate, .logStatusNotification, .securityEventNotification, .signCertificate,
+            .signedFirmwareStatusNotification, .signedUpdateFirmware:
+            .security
         default: .core
         }
     }
@@ -77,7 +97,8 @@ public enum OCPPAction: String, Sendable, CaseIterable, Codable {
         switch self {
         case .authorize, .bootNotification, .heartbeat, .meterValues, .startTransaction,
             .statusNotification, .stopTransaction, .diagnosticsStatusNotification,
-            .firmwareStatusNotification, .dataTransfer:
+            .firmwareStatusNotification, .dataTransfer, .logStatusNotification, .securityEventNotification,
+            .signCertificate, .signedFirmwareStatusNotification:
             .chargePoint
         default:
             .centralSystem
@@ -121,6 +142,17 @@ public enum OCPPAction: String, Sendable, CaseIterable, Codable {
         case .getCompositeSchedule: GetCompositeScheduleRequest.self
         case .setChargingProfile: SetChargingProfileRequest.self
         case .triggerMessage: TriggerMessageRequest.self
+        case .certificateSigned: CertificateSignedRequest.self
+        case .deleteCertificate: DeleteCertificateRequest.self
+        case .extendedTriggerMessage: ExtendedTriggerMessageRequest.self
+        case .getInstalledCertificateIds: GetInstalledCertificateIdsRequest.self
+        case .getLog: GetLogRequest.self
+        case .installCertificate: InstallCertificateRequest.self
+        case .logStatusNotification: LogStatusNotificationRequest.self
+        case .securityEventNotification: SecurityEventNotificationRequest.self
+        case .signCertificate: SignCertificateRequest.self
+        case .signedFirmwareStatusNotification: SignedFirmwareStatusNotificationRequest.self
+        case .signedUpdateFirmware: SignedUpdateFirmwareRequest.self
         }
     }
 

@@ -16,6 +16,8 @@ import Testing
         #"[3,"m7",{"idTagInfo":{"status":"Accepted"},"transactionId":17}]"#,
         #"[4,"m8","NotSupported","nope",{}]"#,
         #"[2,"m9","MeterValues",{"connectorId":1,"transactionId":3,"meterValue":[{"timestamp":"2026-11-25T10:00:00Z","sampledValue":[{"value":"12.5","measurand":"Energy.Active.Import.Register","unit":"kWh"}]}]}]"#,
+        #"[2,"m10","SignedUpdateFirmware",{"retries":2,"requestId":7,"firmware":{"location":"https://fw.example/f.bin","retrieveDateTime":"2026-12-01T00:00:00Z","signingCertificate":"-----BEGIN CERTIFICATE-----","signature":"c2ln"}}]"#,
+        #"[2,"m11","SecurityEventNotification",{"type":"StartupOfTheDevice","timestamp":"2026-12-01T00:00:00Z","techInfo":"cold start"}]"#,
     ]
 
     enum Outcome {

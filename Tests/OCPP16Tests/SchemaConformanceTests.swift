@@ -3,8 +3,9 @@ import Testing
 
 @testable import OCPP16
 
-/// Every payload type of the 28 actions, both directions, judged by the
-/// official OCPP 1.6 JSON schemas through Python's `jsonschema`.
+/// Every payload type of the 28 actions and of the security extension's 11,
+/// both directions, judged by the official OCPP 1.6 JSON schemas through
+/// Python's `jsonschema`.
 @Suite struct SchemaConformanceTests {
     /// Schema-valid samples of every request and confirmation (made by the
     /// Python side from the schemas, using every enum value) decode into our
@@ -46,7 +47,7 @@ import Testing
             #expect(covered.contains(action.rawValue), "no request sample for \(action.rawValue)")
             #expect(covered.contains(action.rawValue + "Response"), "no confirmation sample for \(action.rawValue)")
         }
-        #expect(covered.count == 56)
+        #expect(covered.count == 78)
 
         let verdict = try PythonPeer.run("schema_check.py", ["validate", ours.path])
         #expect(verdict.status == 0, "schema violations in what we encode:\n\(verdict.output)")
@@ -57,8 +58,12 @@ import Testing
     @Test func handBuiltMessagesAreSchemaValid() throws {
         let directory = try PythonPeer.temporaryDirectory("handbuilt")
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, payload) in Self.handBuilt {
-            try Data(JSONWriter.serialize(payload)).write(to: directory.appendingPathComponent("\(name).0.json"))
+        for (index, (name, payload)) in Self.handBuilt.enumerated() {
+            try Data(JSONWriter.serialize(payload)).write(to: directory.appendingPathComponent("\(name).\(index).json"))
+        }
+        let names = Set(Self.securityExtension.map(\.0))
+        for action in OCPPAction.allCases where action.profile == .security {
+            #expect(names.contains(action.rawValue) && names.contains(action.rawValue + "Response"), "\(action.rawValue) not hand-built")
         }
         let verdict = try PythonPeer.run("schema_check.py", ["validate", directory.path])
         #expect(verdict.status == 0, "schema violations:\n\(verdict.output)")
@@ -120,6 +125,46 @@ import Testing
             ("SendLocalList", PayloadCoding.encode(SendLocalListRequest(listVersion: 3, localAuthorizationList: [AuthorizationData(idTag: "A", idTagInfo: info), AuthorizationData(idTag: "B")], updateType: .differential))),
             ("GetConfigurationResponse", PayloadCoding.encode(GetConfigurationResponse(configurationKey: [KeyValue(key: "HeartbeatInterval", readonly: false, value: "300")], unknownKey: ["Nope"]))),
             ("DataTransfer", PayloadCoding.encode(DataTransferRequest(vendorId: "com.chargeplex", messageId: "GetOperators", data: #"{"version":1}"#))),
+        ] + securityExtension
+    }
+
+    /// The security extension's payloads with every optional member, and
+    /// every bounded string at its full length.
+    static var securityExtension: [(String, JSONValue)] {
+        func full<Limit>(_ letter: Character) -> BoundedString<Limit> {
+            BoundedString(truncating: String(repeating: letter, count: Limit.maximumLength))
+        }
+        let hashes = CertificateHashData(hashAlgorithm: .sha512, issuerNameHash: full("a"), issuerKeyHash: full("b"), serialNumber: full("c"))
+        let firmware = SignedFirmware(
+            location: full("l"), retrieveDateTime: time, installDateTime: time.adding(seconds: 3600),
+            signingCertificate: full("p"), signature: full("s"))
+        return [
+            ("CertificateSigned", PayloadCoding.encode(CertificateSignedRequest(certificateChain: full("C")))),
+            ("CertificateSignedResponse", PayloadCoding.encode(CertificateSignedResponse(status: .rejected))),
+            ("DeleteCertificate", PayloadCoding.encode(DeleteCertificateRequest(certificateHashData: hashes))),
+            ("DeleteCertificateResponse", PayloadCoding.encode(DeleteCertificateResponse(status: .notFound))),
+            ("ExtendedTriggerMessage", PayloadCoding.encode(ExtendedTriggerMessageRequest(requestedMessage: .signChargePointCertificate, connectorId: 0))),
+            ("ExtendedTriggerMessageResponse", PayloadCoding.encode(ExtendedTriggerMessageResponse(status: .notImplemented))),
+            ("GetInstalledCertificateIds", PayloadCoding.encode(GetInstalledCertificateIdsRequest(certificateType: .manufacturerRootCertificate))),
+            ("GetInstalledCertificateIdsResponse", PayloadCoding.encode(GetInstalledCertificateIdsResponse(status: .accepted, certificateHashData: [hashes, hashes]))),
+            // No certificate found: the list is left out rather than sent empty.
+            ("GetInstalledCertificateIdsResponse", PayloadCoding.encode(GetInstalledCertificateIdsResponse(status: .notFound))),
+            ("GetLog", PayloadCoding.encode(GetLogRequest(
+                log: LogParameters(remoteLocation: full("u"), oldestTimestamp: time, latestTimestamp: time.adding(seconds: 60)),
+                logType: .securityLog, requestId: 12, retries: 3, retryInterval: 30))),
+            ("GetLogResponse", PayloadCoding.encode(GetLogResponse(status: .acceptedCanceled, filename: full("f")))),
+            ("InstallCertificate", PayloadCoding.encode(InstallCertificateRequest(certificateType: .centralSystemRootCertificate, certificate: full("P")))),
+            ("InstallCertificateResponse", PayloadCoding.encode(InstallCertificateResponse(status: .failed))),
+            ("LogStatusNotification", PayloadCoding.encode(LogStatusNotificationRequest(status: .uploadFailure, requestId: 12))),
+            ("LogStatusNotificationResponse", PayloadCoding.encode(LogStatusNotificationResponse())),
+            ("SecurityEventNotification", PayloadCoding.encode(SecurityEventNotificationRequest(type: full("T"), timestamp: time, techInfo: full("i")))),
+            ("SecurityEventNotificationResponse", PayloadCoding.encode(SecurityEventNotificationResponse())),
+            ("SignCertificate", PayloadCoding.encode(SignCertificateRequest(csr: full("R")))),
+            ("SignCertificateResponse", PayloadCoding.encode(SignCertificateResponse(status: .accepted))),
+            ("SignedFirmwareStatusNotification", PayloadCoding.encode(SignedFirmwareStatusNotificationRequest(status: .signatureVerified, requestId: 4))),
+            ("SignedFirmwareStatusNotificationResponse", PayloadCoding.encode(SignedFirmwareStatusNotificationResponse())),
+            ("SignedUpdateFirmware", PayloadCoding.encode(SignedUpdateFirmwareRequest(retries: 2, retryInterval: 60, requestId: 4, firmware: firmware))),
+            ("SignedUpdateFirmwareResponse", PayloadCoding.encode(SignedUpdateFirmwareResponse(status: .revokedCertificate))),
         ]
     }
 }

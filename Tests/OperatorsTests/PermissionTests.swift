@@ -171,4 +171,33 @@ extension Result {
             #expect(action.requestType is any IncomingAction.Type, "\(action.rawValue) has no home in Actions/")
         }
     }
+
+    /// The security extension's CALLs, valid or not, in either direction, get
+    /// the answer they got before their messages were known: NotImplemented.
+    @Test func securityExtensionCallsAreStillNotImplemented() async throws {
+        let rig = try await OperatorsRig([("home", .home), ("dc", .dataControl)])
+        let calls = [
+            #"[2,"s1","CertificateSigned",{"certificateChain":"PEM"}]"#,
+            #"[2,"s2","DeleteCertificate",{"certificateHashData":{"hashAlgorithm":"SHA256","issuerNameHash":"a","issuerKeyHash":"b","serialNumber":"1"}}]"#,
+            #"[2,"s3","ExtendedTriggerMessage",{"requestedMessage":"SignChargePointCertificate"}]"#,
+            #"[2,"s4","GetInstalledCertificateIds",{"certificateType":"ManufacturerRootCertificate"}]"#,
+            #"[2,"s5","GetLog",{"logType":"SecurityLog","requestId":1,"log":{"remoteLocation":"ftp://x/"}}]"#,
+            #"[2,"s6","InstallCertificate",{"certificateType":"ManufacturerRootCertificate","certificate":"PEM"}]"#,
+            #"[2,"s7","SignedUpdateFirmware",{"requestId":1,"firmware":{"location":"http://x/f","retrieveDateTime":"2026-12-01T00:00:00Z","signingCertificate":"P","signature":"S"}}]"#,
+            #"[2,"s8","InstallCertificate",{"certificateType":"Nope"}]"#,
+            #"[2,"s9","SecurityEventNotification",{"type":"StartupOfTheDevice","timestamp":"2026-12-01T00:00:00Z"}]"#,
+            #"[2,"s10","SignCertificate",{}]"#,
+        ]
+        for text in calls {
+            guard case .call(let call) = try Frame.parse(text) else {
+                Issue.record("not a CALL: \(text)")
+                continue
+            }
+            for name in ["home", "dc"] {
+                let answer = await rig.operators.answer(call, from: name)
+                #expect(answer == .callError(CallError(messageId: call.messageId, errorCode: .notImplemented, errorDescription: "unknown action '\(call.action)'")), "\(text)")
+            }
+        }
+        await rig.cleanUp()
+    }
 }

@@ -27,12 +27,31 @@ StatusNotification StopTransaction UnlockConnector GetDiagnostics
 DiagnosticsStatusNotification FirmwareStatusNotification UpdateFirmware
 GetLocalListVersion SendLocalList CancelReservation ReserveNow
 ClearChargingProfile GetCompositeSchedule SetChargingProfile
-TriggerMessage""".split()
+TriggerMessage CertificateSigned DeleteCertificate ExtendedTriggerMessage
+GetInstalledCertificateIds GetLog InstallCertificate LogStatusNotification
+SecurityEventNotification SignCertificate SignedFirmwareStatusNotification
+SignedUpdateFirmware""".split()
 
 
 def load_schema(name):
     with open(os.path.join(SCHEMA_DIR, name + ".json"), encoding="utf-8-sig") as f:
         return json.loads(f.read(), parse_float=decimal.Decimal)
+
+
+def inline_refs(schema, root=None):
+    """The schema with every local `$ref` (the security extension's schemas
+    use `#/definitions/...`) replaced by what it names, for sampling."""
+    root = schema if root is None else root
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            target = root
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            return inline_refs(target, root)
+        return {key: inline_refs(value, root) for key, value in schema.items() if key != "definitions"}
+    if isinstance(schema, list):
+        return [inline_refs(value, root) for value in schema]
+    return schema
 
 
 def widest_enum(schema):
@@ -98,8 +117,9 @@ def write_samples(outdir):
     for action in ACTIONS:
         for name in (action, action + "Response"):
             schema = load_schema(name)
-            instances = [sample(schema, 0, False)]
-            instances += [sample(schema, v, True) for v in range(widest_enum(schema))]
+            inlined = inline_refs(schema)
+            instances = [sample(inlined, 0, False)]
+            instances += [sample(inlined, v, True) for v in range(widest_enum(inlined))]
             validator = jsonschema.Draft4Validator(schema)
             for n, instance in enumerate(instances):
                 validator.validate(instance)  # the generator must itself be right

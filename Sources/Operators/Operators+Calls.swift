@@ -12,8 +12,9 @@ extension Operators {
             // The security extension's messages are typed and validated in OCPP16; their handling
             // comes next. Until then each gets the answer it got before it was known, whatever its
             // payload or direction.
-            logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "NotImplemented: \(call.action)"])
-            return .callError(CallError(messageId: call.messageId, errorCode: .notImplemented, errorDescription: "unknown action '\(call.action)'"))
+            let error = FrameError(messageId: call.messageId, code: .notImplemented, reason: "unknown action '\(call.action)'")
+            logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
+            return .callError(CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
         }
         let request: any OCPPRequest
         do {

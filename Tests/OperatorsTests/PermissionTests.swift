@@ -176,6 +176,7 @@ extension Result {
     /// the answer they got before their messages were known: NotImplemented.
     @Test func securityExtensionCallsAreStillNotImplemented() async throws {
         let rig = try await OperatorsRig([("home", .home), ("dc", .dataControl)])
+        #expect(await rig.waitUntilRegistered(["home", "dc"]))
         let calls = [
             #"[2,"s1","CertificateSigned",{"certificateChain":"PEM"}]"#,
             #"[2,"s2","DeleteCertificate",{"certificateHashData":{"hashAlgorithm":"SHA256","issuerNameHash":"a","issuerKeyHash":"b","serialNumber":"1"}}]"#,

@@ -14,6 +14,31 @@ extension Operators {
         var boot = try await opening.call(chargePoint.bootNotification)
         var previous = await session.state.registration
         await session.state.opened(boot, at: clock())
+        do {
+            try await waitForAcceptance(name, session, opening, boot: &boot, previous: &previous)
+        } catch {
+            // The opening failed: the link will not report this connection open.
+            await session.state.closed()
+            throw error
+        }
+        let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
+        if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
+        let interval = await session.state.heartbeatInterval
+        logger.info(
+            "registered", metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "interval": "\(interval) s"])
+        bringUpToDate(name, transactions: await chargePoint.transactions)
+        // The status of every connector, after what is queued: Charging never
+        // reaches an operator before the StartTransaction it follows.
+        for status in await chargePoint.currentStatuses(now: clock()) {
+            post(status, to: name, afterQueued: true)
+        }
+    }
+
+    /// Pending or Rejected: asks again on this connection until the answer is Accepted.
+    private func waitForAcceptance(
+        _ name: String, _ session: OperatorSession, _ opening: any OpeningCalls,
+        boot: inout BootNotificationResponse, previous: inout RegistrationStatus?
+    ) async throws {
         while boot.status != .accepted {
             // Pending or Rejected: the answer's interval is the least wait before the next
             // BootNotification, on this connection (OCPP 1.6, 4.2); nothing else is sent
@@ -32,17 +57,6 @@ extension Operators {
             previous = boot.status
             boot = try await opening.call(chargePoint.bootNotification)
             await session.state.opened(boot, at: clock())
-        }
-        let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
-        if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
-        let interval = await session.state.heartbeatInterval
-        logger.info(
-            "registered", metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "interval": "\(interval) s"])
-        bringUpToDate(name, transactions: await chargePoint.transactions)
-        // The status of every connector, after what is queued: Charging never
-        // reaches an operator before the StartTransaction it follows.
-        for status in await chargePoint.currentStatuses(now: clock()) {
-            post(status, to: name, afterQueued: true)
         }
     }
 

@@ -150,7 +150,9 @@ extension Operators {
                     // run has not begun yet: only a close after that ends it.
                     var began = false
                     for await state in await link.states() {
-                        if state != .open { await session.state.closed() }
+                        // States arrive through a stream, possibly late: one from before the
+                        // current connection opened must not close the session it registered.
+                        if state != .open, await link.state != .open { await session.state.closed() }
                         if state == .closed {
                             if began { break }
                             continue

@@ -95,6 +95,8 @@ import Testing
         #expect(await rig.waitUntilRegistered(["billing"]))
         await rig.plug(1)
         await rig.swipe("CARD", at: 1)
+        // The card is authorized first: the StartTransaction is queued only after that answer.
+        #expect(await rig["billing"].wait { $0.contains { $0.action == "StartTransaction" } })
         #expect(await rig.waitUntilDelivered(["billing"]))
         let start = try #require(rig["billing"].received.first { $0.action == "StartTransaction" })
         await rig.operators.apply([OperatorsRig.entry("billing", .billing), OperatorsRig.entry("late", .dataControl)])

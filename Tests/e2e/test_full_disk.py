@@ -74,7 +74,7 @@ class FullDisk:
         assert text is not None, "the agent does not answer `chargeplex status`"
         return parse_status(text)
 
-    def each(self, action, after, timeout=10, **fields):
+    def each(self, action, after, timeout=30, **fields):
         """The first such call to every operator since `after`, all within one deadline."""
         deadline = time.monotonic() + timeout
         found, missing = {}, []
@@ -176,14 +176,14 @@ class FullDisk:
     def starts_again(self):
         after = self.marks()
         self.agent.sim("swipe", 2, SESSION_C)
-        self.each("StartTransaction", after, timeout=15, idTag=SESSION_C, connectorId=2)
+        self.each("StartTransaction", after, timeout=30, idTag=SESSION_C, connectorId=2)
         ids = {name: system.transaction_id_for(SESSION_C, after=after[name]) for name, system in self.systems.items()}
         charging = self.each("StatusNotification", after, connectorId=2, status="Charging")
         for name, event in charging.items():
             assert event["payload"]["errorCode"] == "NoError", "%s: %s" % (name, event["payload"])
         self.agent.sim("swipe", 2, SESSION_C)
         for name, system in self.systems.items():
-            system.wait_for_call("StopTransaction", 10, after[name], transactionId=ids[name])
+            system.wait_for_call("StopTransaction", 30, after[name], transactionId=ids[name])
 
     def drains(self):
         names = list(self.systems)

@@ -210,16 +210,18 @@ actor FakeLink: OperatorLink {
                 await waitForChange()
                 continue
             }
+            // Open first, then the opening hook, as `Link` does.
+            set(.open)
             opening = true
             do {
                 try await handlers.opened(Opening(central: central))
             } catch {
                 opening = false
+                set(.connecting)
                 await waitForChange()
                 continue
             }
             opening = false
-            set(.open)
             await drain()
             if !stopping { set(.connecting) }
         }

@@ -77,7 +77,7 @@ struct OperatorsRig {
         for name in names {
             guard await self[name].wait(until: { $0.contains { $0.action == "BootNotification" } }) else { return false }
             let deadline = ContinuousClock.now + .seconds(10)
-            while await !operators.overview().contains(where: { $0.name == name && $0.link == "open" }) {
+            while await !operators.overview().contains(where: { $0.name == name && $0.link == "open" && $0.registration == "Accepted" }) {
                 guard ContinuousClock.now < deadline else { return false }
                 await Task.yield()
             }

@@ -15,6 +15,9 @@ public enum OutgoingMessage: Sendable, Equatable {
     case stopTransaction(ref: Int64, StopTransactionRequest)
     case firmwareStatus(FirmwareStatusNotificationRequest, to: String?)
     case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
+    /// A security event: to every operator when `to` is nil (events of the charger),
+    /// else to the operator whose connection or request it concerns.
+    case securityEvent(SecurityEventNotificationRequest, to: String?)
 }
 
 /// The charge point's way out: implemented by the operators layer.

@@ -134,6 +134,8 @@ public actor Operators: ChargePointUplink {
             post(request, to: target)
         case .diagnosticsStatus(let request, let target):
             post(request, to: target)
+        case .securityEvent(let request, let target):
+            post(request, to: target)
         case .startTransaction, .stopTransaction:
             wakeLinks(of: nil)
         case .meterValues(let ref, let request, let target):

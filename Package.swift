@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "ChargePoint",
             dependencies: [
-                "OCPP16", "OCPPKeys", "Store", "Board",
+                "OCPP16", "OCPPKeys", "Store", "Board", "Security",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys", "OCPP16"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
-        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link", "Security"]),
         .testTarget(
             name: "ChargeplexTests",
             dependencies: ["chargeplex", "OCPP16", .product(name: "Logging", package: "swift-log")]),

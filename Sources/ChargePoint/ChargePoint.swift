@@ -68,6 +68,8 @@ public actor ChargePoint {
     var diagnosticsUpload: DiagnosticsUpload?
     var diagnosticsUploadCount = 0
     var diagnosticsWork: Task<Void, Never>?
+    /// The root certificate stores of the security extension (nil: none kept).
+    var certificateStores: CertificateStores?
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.

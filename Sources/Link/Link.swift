@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOWebSocket
 import OCPP16
+import Synchronization
 
 /// One OCPP-J WebSocket connection to one Central System, reopened with backoff for as long
 /// as `run()` runs.
@@ -28,6 +29,7 @@ public actor Link {
 
     public nonisolated let configuration: LinkConfiguration
     let connector: WebSocketConnector
+    private let verifiedRoot = VerifiedRoot()
     let logger: Logger
     let outbox: (any DurableOutbox)?
     let handleCall: CallHandler
@@ -83,7 +85,11 @@ public actor Link {
         onOpen: OpenHandler? = nil, onCall: @escaping CallHandler = Link.notImplemented,
         onOutboxOutcome: OutboxHandler? = nil
     ) throws(LinkError) {
-        let connector = try WebSocketConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
+        var connector = try WebSocketConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
+        let verifiedRoot = verifiedRoot
+        connector.progress = { progress in
+            if case .tlsEstablished(let facts) = progress { verifiedRoot.record(facts.trustAnchor) }
+        }
         self.configuration = configuration
         self.logger = connector.logger
         self.connector = connector
@@ -92,6 +98,10 @@ public actor Link {
         self.handleOpen = onOpen
         self.handleOutboxOutcome = onOutboxOutcome
     }
+
+    /// The DER of the root certificate the latest TLS connection's server was verified with;
+    /// nil before the first, and for ws://.
+    public nonisolated var trustAnchor: [UInt8]? { verifiedRoot.der }
 
     /// The default call handler: OCPP-J's answer to an action nobody implements.
     public static let notImplemented: CallHandler = { call in
@@ -361,4 +371,11 @@ public actor Link {
         lastMessageNumber += 1
         return "\(messageIdPrefix)-\(lastMessageNumber)"
     }
+}
+
+/// The root of the latest verified TLS session, written on the event loop, read by anyone.
+private final class VerifiedRoot: Sendable {
+    private let root = Mutex<[UInt8]?>(nil)
+    var der: [UInt8]? { root.withLock { $0 } }
+    func record(_ der: [UInt8]?) { root.withLock { $0 = der } }
 }

@@ -35,6 +35,10 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
     /// PEM file of the certificate authorities trusted for the server; `nil` means the
     /// system store.
     public var trustedCertificatesFile: String?
+    /// Lists PEM files of further roots trusted for the server beside `trustedCertificatesFile`
+    /// (or the system store): those the Central System installed over OCPP. Asked again for
+    /// every connection, so that a root installed or deleted counts from the next one.
+    public var installedRoots: (@Sendable () -> [String])?
     /// PEM certificate chain of the charge point, profile 3.
     public var clientCertificateFile: String?
     /// PEM private key of the charge point, profile 3.
@@ -61,7 +65,8 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
     public init(
         url: String, chargePointId: String, securityProfile: SecurityProfile = .unsecured,
         authorizationKey: String? = nil, allowsInsecureTransport: Bool = false,
-        trustedCertificatesFile: String? = nil, clientCertificateFile: String? = nil,
+        trustedCertificatesFile: String? = nil, installedRoots: (@Sendable () -> [String])? = nil,
+        clientCertificateFile: String? = nil,
         clientKeyFile: String? = nil, pingInterval: Duration = .seconds(60),
         callTimeout: Duration = .seconds(30), openingTimeout: Duration = .seconds(30),
         closingTimeout: Duration = .seconds(5), maximumMessageSize: Int = 64 * 1024,
@@ -74,6 +79,7 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
         self.authorizationKey = authorizationKey
         self.allowsInsecureTransport = allowsInsecureTransport
         self.trustedCertificatesFile = trustedCertificatesFile
+        self.installedRoots = installedRoots
         self.clientCertificateFile = clientCertificateFile
         self.clientKeyFile = clientKeyFile
         self.pingInterval = pingInterval

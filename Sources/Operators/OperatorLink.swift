@@ -15,6 +15,12 @@ public protocol OperatorLink: Sendable {
     func shutdown() async
     func states() async -> AsyncStream<LinkState>
     var state: LinkState { get async }
+    /// The DER of the root the latest TLS connection's server was verified with.
+    var trustAnchor: [UInt8]? { get async }
+}
+
+extension OperatorLink {
+    public var trustAnchor: [UInt8]? { get async { nil } }
 }
 
 /// CALLs made while a connection opens: they go before every other.

@@ -8,10 +8,9 @@ import OCPP16
 /// row of the rule book and carries it out.
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
-        if let action = OCPPAction(name: call.action), action.profile == .security {
-            // The security extension's messages are typed and validated in OCPP16; their handling
-            // comes next. Until then each gets the answer it got before it was known, whatever its
-            // payload or direction.
+        if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
+            // Typed and validated in OCPP16, handled not yet: each gets the answer it got before
+            // it was known, whatever its payload or direction.
             let error = FrameError(messageId: call.messageId, code: .notImplemented, reason: "unknown action '\(call.action)'")
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
             return .callError(CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
@@ -30,6 +29,18 @@ extension Operators {
         return .callResult(CallResult(messageId: call.messageId, response: response))
     }
 
+    /// The security extension's actions that have no handling yet, one a line.
+    static let unhandledSecurityActions: Set<OCPPAction> = [
+        .certificateSigned,
+        .extendedTriggerMessage,
+        .getLog,
+        .logStatusNotification,
+        .securityEventNotification,
+        .signCertificate,
+        .signedFirmwareStatusNotification,
+        .signedUpdateFirmware,
+    ]
+
     /// Hands the call to its action (`Actions/`, one file each).
     func respond(to request: any OCPPRequest, from entry: OperatorEntry) async -> any OCPPMessage {
         guard let action = request as? any IncomingAction else {
@@ -39,6 +50,11 @@ extension Operators {
             return DataTransferResponse(status: .rejected)
         }
         return await run(action, from: entry)
+    }
+
+    /// The root the operator's current TLS connection was verified with.
+    func trustAnchor(of name: String) async -> [UInt8]? {
+        await sessions[name]?.link.trustAnchor
     }
 
     /// A message that belongs to one operator's connection (BootNotification, Heartbeat).

@@ -102,7 +102,7 @@ extension Operators {
 
     func linkConfiguration(for entry: OperatorEntry) async -> LinkConfiguration {
         let configuration = await chargePoint.configuration
-        var link = LinkConfiguration(operator: entry)
+        var link = LinkConfiguration(operator: entry, certificates: await chargePoint.certificates)
         link.pingInterval = .seconds(configuration.integer("WebSocketPingInterval", for: entry.name))
         link.callTimeout = settings.callTimeout
         link.reconnectBackoff = settings.reconnectBackoff

@@ -16,10 +16,14 @@ public struct PermissionContext: Sendable, Equatable {
     public var anyTransaction: Bool
     /// The vendorId of the agent's own DataTransfer messages.
     public var ownVendorId: String
+    /// For DeleteCertificate: the store holding the certificate it names, among those the
+    /// operator may see (its own roots, the manufacturer's); nil when it is in neither.
+    public var certificateStore: CertificateUse?
 
     public init(
         role: OperatorRole, isAuthority: Bool, ownsTransaction: Bool = false, transactionOnConnector: Bool = false,
-        anyTransaction: Bool = false, ownVendorId: String = OperatorListTransfer.vendorId
+        anyTransaction: Bool = false, ownVendorId: String = OperatorListTransfer.vendorId,
+        certificateStore: CertificateUse? = nil
     ) {
         self.role = role
         self.isAuthority = isAuthority
@@ -27,6 +31,7 @@ public struct PermissionContext: Sendable, Equatable {
         self.transactionOnConnector = transactionOnConnector
         self.anyTransaction = anyTransaction
         self.ownVendorId = ownVendorId
+        self.certificateStore = certificateStore
     }
 }
 

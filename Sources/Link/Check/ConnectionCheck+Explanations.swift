@@ -9,7 +9,9 @@ extension ConnectionCheck {
 
         /// Where the server's certificate must lead.
         private var trustAnchor: String {
-            configuration.trustedCertificatesFile.map { "ca_file \($0)" } ?? "the system's certificate store"
+            let configured = configuration.trustedCertificatesFile.map { "ca_file \($0)" } ?? "the system's certificate store"
+            let installed = configuration.installedRoots?().count ?? 0
+            return installed == 0 ? configured : "\(configured) or the \(installed) root(s) installed over OCPP"
         }
 
         func tcpFailed(_ error: LinkError) -> String {

@@ -40,17 +40,33 @@ struct WebSocketConnector: Sendable {
     /// prepare, so that both open the same way. The logger gets the endpoint as metadata.
     init(configuration: LinkConfiguration, group: any EventLoopGroup, logger: Logger) throws(LinkError) {
         let endpoint = try configuration.endpoint()
-        let tls =
-            endpoint.isSecure
-            ? try TLSContext(
-                trustedCertificatesFile: configuration.trustedCertificatesFile,
-                clientCertificateFile: configuration.securityProfile == .tlsWithClientCertificate
-                    ? configuration.clientCertificateFile : nil,
-                clientKeyFile: configuration.clientKeyFile)
-            : nil
         var logger = logger
         logger[metadataKey: "link"] = "\(endpoint.hostHeader)\(endpoint.path)"
+        let tls = endpoint.isSecure ? try Self.tlsContext(configuration, logger: logger) : nil
         self.init(endpoint: endpoint, configuration: configuration, tls: tls, group: group, logger: logger)
+    }
+
+    /// The TLS context of `configuration`: its trust (the CA file or the system store, and
+    /// the installed roots as they are now) and its client identity.
+    static func tlsContext(_ configuration: LinkConfiguration, logger: Logger) throws(LinkError) -> TLSContext {
+        let context = try TLSContext(
+            trustedCertificatesFile: configuration.trustedCertificatesFile,
+            additionalTrustedCertificates: configuration.installedRoots?() ?? [],
+            clientCertificateFile: configuration.securityProfile == .tlsWithClientCertificate
+                ? configuration.clientCertificateFile : nil,
+            clientKeyFile: configuration.clientKeyFile)
+        for (file, reason) in context.skippedCertificates {
+            logger.warning("an installed root certificate cannot be loaded: not trusted", metadata: ["file": "\(file)", "reason": "\(reason)"])
+        }
+        return context
+    }
+
+    /// The context for the next connection: made anew when installed roots may have
+    /// changed since the last.
+    private func currentTLS() throws(LinkError) -> TLSContext? {
+        guard let tls else { return nil }
+        guard configuration.installedRoots != nil else { return tls }
+        return try Self.tlsContext(configuration, logger: logger)
     }
 
     init(
@@ -70,12 +86,13 @@ struct WebSocketConnector: Sendable {
     }
 
     func connect() async throws(LinkError) -> OpenConnection {
+        let tls = try currentTLS()
         let upgrade: EventLoopFuture<Outcome>
         do {
             upgrade = try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount(configuration.openingTimeout))
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try self.configure(channel) }
+                    channel.eventLoop.makeCompletedFuture { try self.configure(channel, tls: tls) }
                 }
         } catch {
             throw .unreachable("\(endpoint.hostHeader): \(Self.describe(connectionError: error))")
@@ -99,7 +116,7 @@ struct WebSocketConnector: Sendable {
         }
     }
 
-    private func configure(_ channel: any Channel) throws -> EventLoopFuture<Outcome> {
+    private func configure(_ channel: any Channel, tls: TLSContext?) throws -> EventLoopFuture<Outcome> {
         let pipeline = channel.pipeline.syncOperations
         if let tls {
             try pipeline.addHandler(

@@ -7,8 +7,18 @@ import COpenSSL
 /// (`SSL_new`), which OpenSSL allows from any thread.
 final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
+    /// Files of `additionalTrustedCertificates` that could not be loaded, with OpenSSL's reason:
+    /// left out, so that one damaged file does not cut the connection off.
+    let skippedCertificates: [(file: String, reason: String)]
 
-    init(trustedCertificatesFile: String?, clientCertificateFile: String?, clientKeyFile: String?) throws(LinkError) {
+    /// - Parameters:
+    ///   - trustedCertificatesFile: the authorities the server's chain must lead to; nil for
+    ///     the system store.
+    ///   - additionalTrustedCertificates: PEM files trusted as well (installed roots).
+    init(
+        trustedCertificatesFile: String?, additionalTrustedCertificates: [String] = [], clientCertificateFile: String?,
+        clientKeyFile: String?
+    ) throws(LinkError) {
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw .invalidConfiguration("OpenSSL cannot create a TLS context: \(Self.drainErrors())")
         }
@@ -30,6 +40,10 @@ final class TLSContext: @unchecked Sendable {
                 throw .invalidConfiguration("cannot load the system certificate store: \(Self.drainErrors())")
             }
         }
+        var skipped: [(file: String, reason: String)] = []
+        for file in additionalTrustedCertificates where SSL_CTX_load_verify_locations(context, file, nil) != 1 {
+            skipped.append((file, Self.drainErrors()))
+        }
         if let certificate = clientCertificateFile, let key = clientKeyFile {
             guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
                 throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
@@ -43,6 +57,7 @@ final class TLSContext: @unchecked Sendable {
         }
         built = true
         self.context = context
+        skippedCertificates = skipped
     }
 
     deinit { SSL_CTX_free(context) }

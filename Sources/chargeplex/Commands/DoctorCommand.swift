@@ -1,5 +1,6 @@
 import ArgumentParser
 import Board
+import ChargePoint
 import Configuration
 import Link
 import Operators
@@ -114,7 +115,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 results.notApplicable("operator \(entry.name): disabled, not checked")
                 continue
             }
-            var link = LinkConfiguration(operator: entry)
+            var link = LinkConfiguration(operator: entry, certificates: CertificateStores(stateDirectory: configuration.stateDirectory))
             link.openingTimeout = .seconds(timeout)
             link.pingInterval = .zero
             let name = entry.name

@@ -115,6 +115,7 @@ final class Agent: Sendable {
             await chargePoint.useFirmware(firmware)
         }
         await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
+        await chargePoint.useCertificates(CertificateStores(stateDirectory: configuration.stateDirectory))
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)

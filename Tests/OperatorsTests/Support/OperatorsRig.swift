@@ -32,7 +32,8 @@ struct OperatorsRig {
     }
 
     init(
-        _ list: [(String, OperatorRole)], extra: [String] = [], offline: Set<String> = [], connectors: Int = 2
+        _ list: [(String, OperatorRole)], extra: [String] = [], offline: Set<String> = [], connectors: Int = 2,
+        keys: [(String, String)] = []
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chargeplex-operators-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -45,7 +46,7 @@ struct OperatorsRig {
             identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: store, ledger: ledger,
             configuration: try ConfigurationStore(
                 persistence: store, connectorCount: connectors,
-                initial: [("MeterValueSampleInterval", "10"), ("MeterValuesSampledData", "Energy.Active.Import.Register")]))
+                initial: [("MeterValueSampleInterval", "10"), ("MeterValuesSampledData", "Energy.Active.Import.Register")] + keys))
         var centrals: [String: FakeCentralSystem] = [:]
         for (index, name) in (list.map(\.0) + extra).enumerated() {
             let central = FakeCentralSystem(name, firstId: 1000 * (index + 1))

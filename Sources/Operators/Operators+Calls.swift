@@ -8,9 +8,9 @@ import OCPP16
 /// row of the rule book and carries it out.
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
-        if let action = OCPPAction(name: call.action), action.profile == .security {
-            // The security extension's messages are typed and validated in OCPP16; their handling
-            // comes next. Until then each gets the answer it got before it was known, whatever its
+        if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
+            // The security extension's messages are typed and validated in OCPP16; those not
+            // handled yet get the answer they got before they were known, whatever their
             // payload or direction.
             let error = FrameError(messageId: call.messageId, code: .notImplemented, reason: "unknown action '\(call.action)'")
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
@@ -29,6 +29,21 @@ extension Operators {
         let response = await respond(to: request, from: entry)
         return .callResult(CallResult(messageId: call.messageId, response: response))
     }
+
+    /// The security extension's actions still answered NotImplemented: one a line, each
+    /// removed when it gets its home in `Actions/`.
+    static let unhandledSecurityActions: Set<OCPPAction> = [
+        .certificateSigned,
+        .deleteCertificate,
+        .extendedTriggerMessage,
+        .getInstalledCertificateIds,
+        .getLog,
+        .installCertificate,
+        .logStatusNotification,
+        .securityEventNotification,
+        .signCertificate,
+        .signedFirmwareStatusNotification,
+    ]
 
     /// Hands the call to its action (`Actions/`, one file each).
     func respond(to request: any OCPPRequest, from entry: OperatorEntry) async -> any OCPPMessage {

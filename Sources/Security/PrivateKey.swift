@@ -1,0 +1,127 @@
+import COpenSSL
+
+/// A private key held by OpenSSL: made on the device, read from a PEM file, or named by an
+/// OpenSSL store URI (a key in a TPM through a provider, say) whose secret never leaves it.
+///
+/// `@unchecked Sendable`: the EVP_PKEY is not changed after init, and OpenSSL allows a key
+/// to be used for signing and TLS from several threads at once.
+public final class PrivateKey: @unchecked Sendable {
+    let key: OpaquePointer
+
+    init(owning key: OpaquePointer) {
+        self.key = key
+    }
+
+    deinit { EVP_PKEY_free(key) }
+
+    /// A new EC key on the P-256 curve.
+    public static func generateP256() throws(SecurityError) -> PrivateKey {
+        OpenSSLErrors.clear()
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else { throw .openSSL("OpenSSL has no EC keys") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_CTX_set_group_name(context, "P-256") == 1 else {
+            throw .openSSL("OpenSSL cannot prepare a P-256 key")
+        }
+        var key: OpaquePointer?
+        guard EVP_PKEY_generate(context, &key) == 1, let key else { throw .openSSL("OpenSSL cannot generate a P-256 key") }
+        return PrivateKey(owning: key)
+    }
+
+    /// A key from PEM text (PKCS#8 or the traditional forms), unencrypted.
+    public convenience init(pem: String) throws(SecurityError) {
+        OpenSSLErrors.clear()
+        let key = try MemoryBIO.reading(Array(pem.utf8)) { (bio) throws(SecurityError) -> OpaquePointer in
+            guard let key = PEM_read_bio_PrivateKey(bio, nil, nil, nil) else { throw .openSSL("not an unencrypted PEM private key") }
+            return key
+        }
+        self.init(owning: key)
+    }
+
+    /// Whether `reference` names a key by an OpenSSL store URI (`scheme:…` other than a
+    /// plain path) rather than a PEM file.
+    public static func isStoreURI(_ reference: String) -> Bool {
+        guard let colon = reference.firstIndex(of: ":"), colon != reference.startIndex else { return false }
+        let scheme = reference[..<colon]
+        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
+        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
+            && scheme.lowercased() != "file"
+    }
+
+    /// The key at `reference`: a PEM file path, or an OpenSSL store URI opened through
+    /// whatever providers OpenSSL's configuration loads (e.g. `tpm2` for `handle:0x81000001`).
+    public static func load(_ reference: String) throws(SecurityError) -> PrivateKey {
+        OpenSSLErrors.clear()
+        guard isStoreURI(reference) else {
+            guard let file = BIO_new_file(reference, "r") else { throw .openSSL("cannot open key file \(reference)") }
+            defer { BIO_free(file) }
+            guard let key = PEM_read_bio_PrivateKey(file, nil, nil, nil) else {
+                throw .openSSL("\(reference) is not an unencrypted PEM private key")
+            }
+            return PrivateKey(owning: key)
+        }
+        guard let store = OSSL_STORE_open(reference, nil, nil, nil, nil) else { throw .openSSL("cannot open key store \(reference)") }
+        defer { OSSL_STORE_close(store) }
+        _ = OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY)
+        while OSSL_STORE_eof(store) == 0 {
+            guard let info = OSSL_STORE_load(store) else { continue }
+            defer { OSSL_STORE_INFO_free(info) }
+            if OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY, let key = OSSL_STORE_INFO_get1_PKEY(info) {
+                return PrivateKey(owning: key)
+            }
+        }
+        throw .openSSL("no private key at \(reference)")
+    }
+
+    /// The key as unencrypted PKCS#8 PEM. Fails for a key whose secret stays in hardware.
+    public func pem() throws(SecurityError) -> String {
+        OpenSSLErrors.clear()
+        let bio = try MemoryBIO()
+        guard PEM_write_bio_PrivateKey(bio.bio, key, nil, nil, 0, nil, nil) == 1 else {
+            throw .openSSL("the key cannot be written as PEM")
+        }
+        return bio.text
+    }
+
+    /// The DER SubjectPublicKeyInfo of the key's public half.
+    public var publicKeyInfo: [UInt8] {
+        derEncoding { i2d_PUBKEY(key, $0) } ?? []
+    }
+
+    /// Whether `certificate` carries this key's public half.
+    public func matches(_ certificate: X509Certificate) -> Bool {
+        let mine = publicKeyInfo
+        return !mine.isEmpty && mine == certificate.publicKeyInfo
+    }
+
+    /// A PKCS#10 request in PEM, signed with this key (SHA-256), for the subject
+    /// CN=`commonName`, O=`organization`.
+    public func certificateSigningRequest(commonName: String, organization: String?) throws(SecurityError) -> String {
+        OpenSSLErrors.clear()
+        guard let request = X509_REQ_new() else { throw .openSSL("OpenSSL cannot allocate a request") }
+        defer { X509_REQ_free(request) }
+        guard let name = X509_NAME_new() else { throw .openSSL("OpenSSL cannot allocate a name") }
+        defer { X509_NAME_free(name) }
+        var entries = [("CN", commonName)]
+        if let organization, !organization.isEmpty { entries.append(("O", organization)) }
+        for (field, value) in entries {
+            guard !value.isEmpty else { throw SecurityError("the request's \(field) is empty") }
+            let bytes = Array(value.utf8)
+            guard bytes.count <= 64 else { throw SecurityError("the request's \(field) is longer than 64 bytes") }
+            guard X509_NAME_add_entry_by_txt(name, field, shim_MBSTRING_UTF8(), bytes, Int32(bytes.count), -1, 0) == 1 else {
+                throw .openSSL("the request's \(field) is refused")
+            }
+        }
+        guard X509_REQ_set_version(request, 0) == 1, X509_REQ_set_subject_name(request, name) == 1,
+            X509_REQ_set_pubkey(request, key) == 1
+        else { throw .openSSL("OpenSSL cannot fill in the request") }
+        guard X509_REQ_sign(request, key, EVP_sha256()) > 0 else { throw .openSSL("the request cannot be signed") }
+        let bio = try MemoryBIO()
+        guard PEM_write_bio_X509_REQ(bio.bio, request) == 1 else { throw .openSSL("the request cannot be written as PEM") }
+        return bio.text
+    }
+
+    /// Runs `body` with the OpenSSL EVP_PKEY (for a TLS context); the key stays owned here.
+    public func withEVPKey<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
+        try body(key)
+    }
+}

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/evp.h>
 #include <openssl/store.h>
+#include <openssl/provider.h>
 #include <openssl/bn.h>
 
 // Swift cannot import function-like macros; these wrap the few we need.

@@ -14,10 +14,14 @@ public final class PrivateKey: @unchecked Sendable {
 
     deinit { EVP_PKEY_free(key) }
 
-    /// A new EC key on the P-256 curve.
-    public static func generateP256() throws(SecurityError) -> PrivateKey {
+    /// A new EC key on the P-256 curve. `properties` picks the OpenSSL provider that makes
+    /// and keeps it: nil for OpenSSL's own (the key is then a file's worth of bytes),
+    /// `provider=tpm2` for a key made inside a TPM, whose PEM is a blob only that TPM can use.
+    public static func generateP256(properties: String? = nil) throws(SecurityError) -> PrivateKey {
         OpenSSLErrors.clear()
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else { throw .openSSL("OpenSSL has no EC keys") }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", properties) else {
+            throw .openSSL("OpenSSL has no EC keys" + (properties.map { " for \($0)" } ?? ""))
+        }
         defer { EVP_PKEY_CTX_free(context) }
         guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_CTX_set_group_name(context, "P-256") == 1 else {
             throw .openSSL("OpenSSL cannot prepare a P-256 key")
@@ -72,7 +76,8 @@ public final class PrivateKey: @unchecked Sendable {
         throw .openSSL("no private key at \(reference)")
     }
 
-    /// The key as unencrypted PKCS#8 PEM. Fails for a key whose secret stays in hardware.
+    /// The key as PEM: unencrypted PKCS#8 for OpenSSL's own keys; for a key kept by a
+    /// provider, whatever form that provider writes (a TPM's wrapped blob, say).
     public func pem() throws(SecurityError) -> String {
         OpenSSLErrors.clear()
         let bio = try MemoryBIO()
@@ -114,10 +119,30 @@ public final class PrivateKey: @unchecked Sendable {
         guard X509_REQ_set_version(request, 0) == 1, X509_REQ_set_subject_name(request, name) == 1,
             X509_REQ_set_pubkey(request, key) == 1
         else { throw .openSSL("OpenSSL cannot fill in the request") }
-        guard X509_REQ_sign(request, key, EVP_sha256()) > 0 else { throw .openSSL("the request cannot be signed") }
+        // A key kept by a provider (a TPM's) must be signed with in that provider: with
+        // X509_REQ_sign, OpenSSL may pick its own ECDSA, which has no secret to sign with.
+        guard let signing = EVP_MD_CTX_new() else { throw .openSSL("OpenSSL cannot allocate") }
+        defer { EVP_MD_CTX_free(signing) }
+        guard EVP_DigestSignInit_ex(signing, nil, "SHA256", nil, preferredProviderQuery, key, nil) == 1 else {
+            throw .openSSL("the key cannot sign with SHA-256")
+        }
+        guard X509_REQ_sign_ctx(request, signing) > 0 else { throw .openSSL("the request cannot be signed") }
         let bio = try MemoryBIO()
         guard PEM_write_bio_X509_REQ(bio.bio, request) == 1 else { throw .openSSL("the request cannot be written as PEM") }
         return bio.text
+    }
+
+    /// The provider that holds the key, when it is not OpenSSL's own: `tpm2`, say.
+    public var providerName: String? {
+        guard let provider = EVP_PKEY_get0_provider(key), let name = OSSL_PROVIDER_get0_name(provider) else { return nil }
+        let text = String(cString: name)
+        return text == "default" ? nil : text
+    }
+
+    /// A property query that prefers the key's own provider for signing with it (for a TLS
+    /// context too: `SSL_CTX_new_ex`); nil for OpenSSL's own keys.
+    public var preferredProviderQuery: String? {
+        providerName.map { "?provider=\($0)" }
     }
 
     /// Runs `body` with the OpenSSL EVP_PKEY (for a TLS context); the key stays owned here.

@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "chargeplex",
             dependencies: [
-                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint", "Operators",
+                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint", "Operators", "Security",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -125,6 +125,6 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
         .testTarget(
             name: "ChargeplexTests",
-            dependencies: ["chargeplex", "OCPP16", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["chargeplex", "ChargePoint", "OCPP16", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -191,6 +191,41 @@ import Testing
         #expect(Self.statuses(setup.harness.uplink) == [.downloading, .downloaded, .signatureVerified, .installing, .installed])
     }
 
+    /// Downloads at once; an installation runs until the test lets it end.
+    final class GatedFirmware: FirmwareService {
+        let gate: AsyncStream<Void>
+        let opener: AsyncStream<Void>.Continuation
+
+        init() {
+            (gate, opener) = AsyncStream.makeStream()
+        }
+
+        func download(from location: String) async -> Result<String, TransferFailure> { .success("/state/firmware/fw.bin") }
+
+        func install(_ file: String) async -> Result<Void, TransferFailure> {
+            for await _ in gate { break }
+            return .success(())
+        }
+    }
+
+    @Test func aRequestWhileTheInstallerRunsIsRejectedAndChangesNothing() async throws {
+        var harness = await Harness()
+        let firmware = GatedFirmware()
+        await harness.chargePoint.useFirmware(firmware)
+        await harness.chargePoint.useFirmwareVerifier(ScriptedVerifier())
+        _ = await harness.respond(Self.request(id: 5, retrieve: harness.now), from: "home")
+        await harness.advance(seconds: 1)
+        await harness.chargePoint.firmwareWorkFinished()
+        await harness.advance(seconds: 1)
+        #expect(Self.statuses(harness.uplink).last == .installing)
+
+        #expect(await harness.respond(Self.request(id: 6, retrieve: harness.now), from: "maintenance")?.status == .rejected)
+        firmware.opener.yield()
+        await harness.chargePoint.firmwareWorkFinished()
+        #expect(Self.signed(harness.uplink).map { $0.0 } == [.downloading, .downloaded, .signatureVerified, .installing, .installed])
+        #expect(Self.signed(harness.uplink).allSatisfy { $0.1 == 5 && $0.2 == "home" })
+    }
+
     @Test func withoutAnInstallerTheRequestIsRejected() async throws {
         let harness = await Harness()
         await harness.chargePoint.useFirmwareVerifier(ScriptedVerifier())

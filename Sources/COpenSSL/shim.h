@@ -6,6 +6,7 @@
 #include <openssl/opensslv.h>
 #include <openssl/pem.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/store.h>
 #include <openssl/provider.h>
 #include <openssl/bn.h>

@@ -71,7 +71,7 @@ struct KeysAndSignaturesTests {
         #expect(throws: SecurityError.self) { try CertificateChain.verify([], roots: [root]) }
     }
 
-    @Test("file signatures made by openssl dgst verify with the signer's certificate, ECDSA and RSA")
+    @Test("file signatures made by openssl dgst verify with the signer's certificate: ECDSA, RSA and RSA-PSS")
     func fileSignatures() throws {
         try tool.rootCA("rsasigner", subject: "/CN=RSA Signer", rsa: true)
         let firmware = Array((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
@@ -88,6 +88,11 @@ struct KeysAndSignaturesTests {
             #expect(!(try FileSignature.verify(fileAt: tool.file("fw2.bin"), signature: signature, signer: certificate)))
             #expect(try FileSignature.verify(fileAt: tool.file("fw.bin"), signature: Base64.decode(Base64.encode(signature)), signer: certificate))
         }
+        // RSA-PSS, the padding the whitepaper names.
+        let pss = try tool.run(["dgst", "-sha256", "-sign", "rsasigner.key", "-sigopt", "rsa_padding_mode:pss", "fw.bin"])
+        let rsaSigner = try X509Certificate.chain(pem: tool.read("rsasigner.pem"))[0]
+        #expect(try FileSignature.verify(fileAt: tool.file("fw.bin"), signature: pss, signer: rsaSigner))
+        #expect(!(try FileSignature.verify(fileAt: tool.file("fw2.bin"), signature: pss, signer: rsaSigner)))
         let root = try X509Certificate.chain(pem: tool.read("root.pem"))[0]
         #expect(throws: SecurityError.self) { try FileSignature.verify(fileAt: tool.file("missing.bin"), signature: [1, 2], signer: root) }
         #expect(!(try FileSignature.verify(fileAt: tool.file("fw.bin"), signature: [], signer: root)))

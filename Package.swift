@@ -36,6 +36,9 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        // Certificates, keys and signatures through the system OpenSSL.
+        .target(name: "Security", dependencies: ["COpenSSL", "OCPP16"]),
+
         // Durable state: SQLite with crash-safe writes.
         .target(
             name: "Store",
@@ -90,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "chargeplex",
             dependencies: [
-                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint", "Operators",
+                "OCPP16", "Link", "Store", "Board", "Configuration", "ChargePoint", "Operators", "Security",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -108,6 +111,7 @@ let package = Package(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "OCPP16"]),
         .testTarget(
             name: "LinkTests",
             dependencies: [
@@ -121,6 +125,6 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link", "Security"]),
         .testTarget(
             name: "ChargeplexTests",
-            dependencies: ["chargeplex", "OCPP16", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["chargeplex", "ChargePoint", "OCPP16", .product(name: "Logging", package: "swift-log")]),
     ]
 )

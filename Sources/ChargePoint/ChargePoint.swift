@@ -64,6 +64,12 @@ public actor ChargePoint {
     var firmwareUpdateCount = 0
     var firmwareStatus = FirmwareStatus.idle
     var firmwareWork: Task<Void, Never>?
+    /// Checks signed firmware against the manufacturer roots (nil: signed firmware is refused).
+    var firmwareVerifier: (any FirmwareVerifier)?
+    /// The time of the last tick, for what a download or check reports when it ends.
+    var firmwareClock = OCPPDateTime(millisecondsSince1970: 0)
+    /// The last SignedFirmwareStatusNotification sent, for ExtendedTriggerMessage.
+    var lastSignedFirmwareStatus: SignedFirmwareStatusNotificationRequest?
     var diagnosticsService: (any DiagnosticsService)?
     var diagnosticsUpload: DiagnosticsUpload?
     var diagnosticsUploadCount = 0

@@ -14,6 +14,8 @@ public enum OutgoingMessage: Sendable, Equatable {
     /// Durable, to every operator; `transactionId` is filled in per operator.
     case stopTransaction(ref: Int64, StopTransactionRequest)
     case firmwareStatus(FirmwareStatusNotificationRequest, to: String?)
+    /// A SignedUpdateFirmware's progress: to its requester (nil: every operator).
+    case signedFirmwareStatus(SignedFirmwareStatusNotificationRequest, to: String?)
     case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
     /// A security event: to every operator when `to` is nil (events of the charger),
     /// else to the operator whose connection or request it concerns.

@@ -9,8 +9,9 @@ import OCPP16
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
         if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
-            // Typed and validated in OCPP16, handled not yet: each gets the answer it got before
-            // it was known, whatever its payload or direction.
+            // The security extension's messages are typed and validated in OCPP16; those not
+            // handled yet get the answer they got before they were known, whatever their
+            // payload or direction.
             let error = FrameError(messageId: call.messageId, code: .notImplemented, reason: "unknown action '\(call.action)'")
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
             return .callError(CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
@@ -29,7 +30,8 @@ extension Operators {
         return .callResult(CallResult(messageId: call.messageId, response: response))
     }
 
-    /// The security extension's actions that have no handling yet, one a line.
+    /// The security extension's actions still answered NotImplemented: one a line, each
+    /// removed when it gets its home in `Actions/`.
     static let unhandledSecurityActions: Set<OCPPAction> = [
         .certificateSigned,
         .extendedTriggerMessage,
@@ -38,7 +40,6 @@ extension Operators {
         .securityEventNotification,
         .signCertificate,
         .signedFirmwareStatusNotification,
-        .signedUpdateFirmware,
     ]
 
     /// Hands the call to its action (`Actions/`, one file each).

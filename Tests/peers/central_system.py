@@ -270,6 +270,10 @@ class CentralSystemSide(OcppChargePoint):
     def on_diagnostics_status_notification(self, **_):
         return ocpp.v16.call_result.DiagnosticsStatusNotification()
 
+    @on(Action.signed_firmware_status_notification, skip_schema_validation=True)
+    def on_signed_firmware_status_notification(self, **_):
+        return ocpp.v16.call_result.SignedFirmwareStatusNotification()
+
     @on(Action.firmware_status_notification, skip_schema_validation=True)
     def on_firmware_status_notification(self, **_):
         return ocpp.v16.call_result.FirmwareStatusNotification()

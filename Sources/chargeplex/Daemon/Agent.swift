@@ -114,6 +114,8 @@ final class Agent: Sendable {
             if firmware.runBy == .unit { firmware.withdrawLeftovers() }
             await chargePoint.useFirmware(firmware)
         }
+        await chargePoint.useFirmwareVerifier(
+            ManufacturerFirmwareVerifier(directory: configuration.stateDirectory + "/" + ManufacturerFirmwareVerifier.storeFolder))
         await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
         await chargePoint.useCertificates(CertificateStores(stateDirectory: configuration.stateDirectory))
         await chargePoint.loadState()

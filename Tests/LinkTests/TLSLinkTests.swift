@@ -1,6 +1,7 @@
 import Foundation
 import Link
 import OCPP16
+import Synchronization
 import Testing
 
 /// Security profiles 2 and 3 over the system OpenSSL, against the Python Central System
@@ -111,6 +112,32 @@ import Testing
         let running = await RunningLink.start(try Link(configuration: configuration))
         let (_, reason) = try await running.waitForBackoff()
         #expect(reason.contains("unable to get local issuer certificate"))
+        await running.stop()
+    }
+
+    /// Roots installed over OCPP are listed anew for every connection: one added after a
+    /// refused attempt is trusted on the next, beside the CA file; a listed file that cannot
+    /// be loaded is left out; the link names the root the server was verified with.
+    @Test func installedRootsCountFromTheNextConnection() async throws {
+        let cs = try await CentralSystemPeer.start([
+            "--tls-cert", pki.certificate("server"), "--tls-key", pki.key("server"), "--password", "0123456789abcdef",
+        ])
+        defer { cs.kill() }
+        let installed = Mutex<[String]>([])
+        var configuration = tlsConfiguration(url: cs.url(host: "localhost"))
+        configuration.trustedCertificatesFile = pki.certificate("otherca")
+        configuration.installedRoots = { installed.withLock { $0 } }
+        let link = try Link(configuration: configuration)
+        let running = await RunningLink.start(link)
+        let (_, reason) = try await running.waitForBackoff()
+        #expect(reason.contains("unable to get local issuer certificate"))
+        #expect(link.trustAnchor == nil)
+
+        installed.withLock { $0 = [pki.directory + "/absent.pem", pki.caFile] }
+        try await running.waitUntilOpen()
+        let pem = try String(contentsOfFile: pki.caFile, encoding: .utf8)
+        let base64 = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        #expect(link.trustAnchor == Data(base64Encoded: base64).map { Array($0) })
         await running.stop()
     }
 

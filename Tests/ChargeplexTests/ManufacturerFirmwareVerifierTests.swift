@@ -101,12 +101,13 @@ L95EurJVXQAdKJI=
 
         init(roots: [String]) throws {
             state = try TemporaryDirectory()
-            let directory = state.path + "/" + ManufacturerFirmwareVerifier.storeFolder
+            let store = CertificateStores(stateDirectory: state.path).manufacturer
+            let directory = store.directory
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for (index, root) in roots.enumerated() {
                 try root.write(toFile: directory + "/root\(index).pem", atomically: true, encoding: .utf8)
             }
-            verifier = ManufacturerFirmwareVerifier(directory: directory)
+            verifier = ManufacturerFirmwareVerifier(store: store)
             file = state.path + "/firmware.bin"
             try Data(ManufacturerFirmwareVerifierTests.firmware).write(to: URL(fileURLWithPath: file))
         }

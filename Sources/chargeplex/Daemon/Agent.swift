@@ -114,10 +114,10 @@ final class Agent: Sendable {
             if firmware.runBy == .unit { firmware.withdrawLeftovers() }
             await chargePoint.useFirmware(firmware)
         }
-        await chargePoint.useFirmwareVerifier(
-            ManufacturerFirmwareVerifier(directory: configuration.stateDirectory + "/" + ManufacturerFirmwareVerifier.storeFolder))
+        let certificates = CertificateStores(stateDirectory: configuration.stateDirectory)
+        await chargePoint.useFirmwareVerifier(ManufacturerFirmwareVerifier(store: certificates.manufacturer))
         await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
-        await chargePoint.useCertificates(CertificateStores(stateDirectory: configuration.stateDirectory))
+        await chargePoint.useCertificates(certificates)
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)

@@ -18,14 +18,17 @@ public actor Operators: ChargePointUplink {
         public var reconnectBackoff: ReconnectBackoff
         /// Makes each operator's connection: real ones unless a test says otherwise.
         public var makeLink: LinkFactory
+        /// The agent's state directory: each operator's certificates live under `certs/operators/<name>/`.
+        public var stateDirectory: String?
 
         public init(
             chargePointId: String, callTimeout: Duration = .seconds(15), reconnectBackoff: ReconnectBackoff = ReconnectBackoff(),
-            makeLink: @escaping LinkFactory = Operators.networkLinks
+            stateDirectory: String? = nil, makeLink: @escaping LinkFactory = Operators.networkLinks
         ) {
             self.chargePointId = chargePointId
             self.callTimeout = callTimeout
             self.reconnectBackoff = reconnectBackoff
+            self.stateDirectory = stateDirectory
             self.makeLink = makeLink
         }
     }

@@ -36,6 +36,9 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        // Certificates, keys and signatures through the system OpenSSL.
+        .target(name: "Security", dependencies: ["COpenSSL", "OCPP16"]),
+
         // Durable state: SQLite with crash-safe writes.
         .target(
             name: "Store",
@@ -108,6 +111,7 @@ let package = Package(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SecurityTests", dependencies: ["Security", "OCPP16"]),
         .testTarget(
             name: "LinkTests",
             dependencies: [

@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Link",
             dependencies: [
-                "OCPP16", "COpenSSL", "Store",
+                "OCPP16", "COpenSSL", "Store", "Security",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "Operators",
             dependencies: [
-                "OCPP16", "OCPPKeys", "ChargePoint", "Link", "Store", "Configuration",
+                "OCPP16", "OCPPKeys", "ChargePoint", "Link", "Store", "Configuration", "Security",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys", "OCPP16"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
-        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link", "Security"]),
         .testTarget(
             name: "ChargeplexTests",
             dependencies: ["chargeplex", "OCPP16", .product(name: "Logging", package: "swift-log")]),

@@ -7,8 +7,15 @@ import OCPP16
 /// Incoming CALLs: validated, then each handed to its action, which reads its
 /// row of the rule book and carries it out.
 extension Operators {
+    /// The security extension's CALLs whose handling is still to come: answered NotImplemented.
+    static let unhandledSecurityActions: Set<OCPPAction> = Set(OCPPAction.allCases.filter { $0.profile == .security })
+        .subtracting([.certificateSigned])
+
     func answer(_ call: Call, from name: String) async -> Frame {
-        if let action = OCPPAction(name: call.action), action.profile == .security {
+        // Client certificate renewal on request (Security/Operators+Renewal.swift); the other
+        // messages ExtendedTriggerMessage asks for are not handled here.
+        if let answer = await signChargePointCertificateTrigger(call, from: name) { return answer }
+        if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
             // The security extension's messages are typed and validated in OCPP16; their handling
             // comes next. Until then each gets the answer it got before it was known, whatever its
             // payload or direction.

@@ -55,6 +55,11 @@ public actor Operators: ChargePointUplink {
     let logger: Logger
     var sessions: [String: OperatorSession] = [:]
     var runs: [String: Task<Void, Never>] = [:]
+    /// Client certificate renewals under way, and when each operator's certificate was last
+    /// looked at (Security/Operators+Renewal.swift).
+    var renewals: [String: PendingRenewal] = [:]
+    var renewalCount = 0
+    var lastCertificateCheck: [String: Int64] = [:]
     public internal(set) var entries: [OperatorEntry] = [] {
         didSet {
             let recipients = entries.filter(\.enabled).map(\.name)

@@ -1,4 +1,5 @@
 import COpenSSL
+import Security
 
 /// One OpenSSL `SSL_CTX` per link: trust store, minimum version and client identity,
 /// loaded once so every reconnect reuses the parsed certificates.
@@ -9,7 +10,17 @@ final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
     init(trustedCertificatesFile: String?, clientCertificateFile: String?, clientKeyFile: String?) throws(LinkError) {
-        guard let context = SSL_CTX_new(TLS_client_method()) else {
+        // A key named by an OpenSSL store URI (a TPM's, say) is opened here; the context then
+        // prefers the key's own provider for signing with it.
+        var storedKey: PrivateKey?
+        if let key = clientKeyFile, clientCertificateFile != nil, PrivateKey.isStoreURI(key) {
+            do {
+                storedKey = try PrivateKey.load(key)
+            } catch {
+                throw .invalidConfiguration("cannot load client key \(key): \(error)")
+            }
+        }
+        guard let context = SSL_CTX_new_ex(nil, storedKey?.preferredProviderQuery, TLS_client_method()) else {
             throw .invalidConfiguration("OpenSSL cannot create a TLS context: \(Self.drainErrors())")
         }
         // Until `self.context` is set, a throw must free the context here; once it is set,
@@ -34,8 +45,14 @@ final class TLSContext: @unchecked Sendable {
             guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
                 throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
             }
-            guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-                throw .invalidConfiguration("cannot load client key \(key): \(Self.drainErrors())")
+            if let storedKey {
+                guard storedKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
+                    throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
+                }
+            } else {
+                guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
+                    throw .invalidConfiguration("cannot load client key \(key): \(Self.drainErrors())")
+                }
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
                 throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")

@@ -1,0 +1,265 @@
+"""An operator changes its own connection (OCPP 1.6 security whitepaper A01, A02/A03, A05)
+against real Central Systems (the `ocpp` library with schema validation, TLS with
+certificates made by `openssl`): a new AuthorizationKey, a higher SecurityProfile, a
+renewed client certificate. Each is used on a new connection, and the agent goes back to
+what it had when that connection fails."""
+import binascii
+import json
+import os
+import stat
+import subprocess
+import time
+
+import pytest
+
+from harness import Agent, CentralSystem
+from pki import Pki
+
+PASSWORD = "first-password-0123"
+SECOND = "second-password-4567"
+THIRD = "third-password-89abc"
+
+
+def hexed(password):
+    return binascii.hexlify(password.encode()).decode()
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def other_pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp("pki-other"))
+
+
+@pytest.fixture
+def started():
+    """Central Systems and agents a test starts, stopped after it (events kept on failure)."""
+    things = []
+
+    def keep(thing):
+        things.append(thing)
+        return thing
+    yield keep
+    for thing in reversed(things):
+        if isinstance(thing, Agent):
+            thing.terminate()
+        else:
+            thing.stop()
+
+
+def operator(name, port, profile, pki, role="home", **keys):
+    lines = ["[[operators]]", 'name = "%s"' % name, 'url = "wss://localhost:%d/ocpp"' % port, 'role = "%s"' % role,
+             "security_profile = %d" % profile, 'ca_file = "%s"' % pki.ca]
+    lines += ["%s = %s" % (key, json.dumps(value)) for key, value in keys.items()]
+    return "\n".join(lines) + "\n"
+
+
+def tls_system(pki, *arguments):
+    return CentralSystem("security", "--tls-cert", pki.certificate("server"), "--tls-key", pki.key("server"), *arguments)
+
+
+def serial(certificate_pem):
+    out = subprocess.run(["openssl", "x509", "-noout", "-serial"], input=certificate_pem, capture_output=True,
+                         text=True, check=True).stdout
+    return out.strip().split("=", 1)[1].upper()
+
+
+def file_serial(path):
+    with open(path) as f:
+        return serial(f.read())
+
+
+def sign(pki, csr, directory, days=30):
+    """The CA of `pki` signs `csr` as a client certificate; its PEM."""
+    request = os.path.join(str(directory), "renewal-%d.csr" % time.monotonic_ns())
+    extensions = request + ".ext"
+    with open(request, "w") as f:
+        f.write(csr)
+    with open(extensions, "w") as f:
+        f.write("extendedKeyUsage=clientAuth\n")
+    return subprocess.run(
+        ["openssl", "x509", "-req", "-in", request, "-CA", pki.ca, "-CAkey", pki.key("ca"), "-CAcreateserial",
+         "-days", str(days), "-extfile", extensions], capture_output=True, text=True, check=True).stdout
+
+
+def subject(csr):
+    return subprocess.run(["openssl", "req", "-noout", "-subject", "-nameopt", "RFC2253"], input=csr,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def registered_after(system, start, timeout=60):
+    """The connected event after `start` that was followed by a BootNotification; (connected, boot)."""
+    connected = system.wait_for(lambda e: e["event"] == "connected", timeout, start)
+    index = system.events.index(connected)
+    boot = system.wait_for(lambda e: e["event"] == "call" and e["action"] == "BootNotification", timeout, index)
+    return connected, boot
+
+
+def security_event(system, start, kind, timeout=60):
+    return system.wait_for_call("SecurityEventNotification", timeout, start, type=kind)["payload"]
+
+
+def change(system, key, value):
+    return system.send("ChangeConfiguration", {"key": key, "value": value})["payload"]["status"]
+
+
+def configured(system, key):
+    answer = system.send("GetConfiguration", {"key": [key]})["payload"]
+    return answer["configurationKey"][0].get("value")
+
+
+def test_a_profile_upgrade_from_2_to_3_continues_on_mutual_tls(tmp_path, pki, started):
+    system = started(tls_system(pki, "--password", PASSWORD, "--tls-client-ca", pki.ca, "--tls-client-optional"))
+    agent = started(Agent([], extra=operator("cpo", system.port, 2, pki, password=PASSWORD,
+                                             client_certificate=pki.certificate("client"), client_key=pki.key("client"))).start())
+    connected, _ = registered_after(system, 0)
+    assert connected["authorization"] == "basic" and connected["clientSerial"] is None
+    assert configured(system, "SecurityProfile") == "2"
+
+    for lower in ("0", "1", "2"):
+        assert change(system, "SecurityProfile", lower) == "Rejected"
+    start = system.mark()
+    assert change(system, "SecurityProfile", "3") == "Accepted"
+    connected, _ = registered_after(system, start)
+    assert connected["clientSerial"] == file_serial(pki.certificate("client"))
+    assert connected["authorization"] == "none"
+    event = security_event(system, start, "ReconfigurationOfSecurityParameters")
+    assert event["techInfo"] == "SecurityProfile 2 to 3: in force"
+    assert configured(system, "SecurityProfile") == "3"
+    assert change(system, "SecurityProfile", "2") == "Rejected"
+
+    # The profile outlives a restart: the file still says 2.
+    agent.terminate()
+    start = system.mark()
+    agent.start()
+    connected, _ = registered_after(system, start)
+    assert connected["clientSerial"] == file_serial(pki.certificate("client"))
+    assert system.invalid() == []
+
+
+def test_a_failed_upgrade_falls_back_to_profile_2(tmp_path, pki, other_pki, started):
+    # The server trusts no client certificate of ours: profile 3 cannot connect.
+    system = started(tls_system(pki, "--password", PASSWORD, "--tls-client-ca", other_pki.ca, "--tls-client-optional"))
+    started(Agent([], extra=operator("cpo", system.port, 2, pki, password=PASSWORD,
+                                     client_certificate=pki.certificate("client"), client_key=pki.key("client"))).start())
+    registered_after(system, 0)
+    start = system.mark()
+    assert change(system, "SecurityProfile", "3") == "Accepted"
+    event = security_event(system, start, "ReconfigurationOfSecurityParameters")
+    assert event["techInfo"] == "SecurityProfile 2 to 3: the new connection failed, back to the previous settings"
+    connected = [e for e in system.events[start:] if e["event"] == "connected"][-1]
+    assert connected["authorization"] == "basic" and connected["clientSerial"] is None
+    assert configured(system, "SecurityProfile") == "2"
+    assert system.invalid() == []
+
+
+def test_a_new_authorization_key_is_used_and_a_refused_one_falls_back(tmp_path, pki, started):
+    system = started(tls_system(pki, "--password", PASSWORD))
+    agent = started(Agent([], extra=operator("cpo", system.port, 2, pki, password=PASSWORD)).start())
+    registered_after(system, 0)
+    # Not 16 to 20 octets in hex; profile 3 without a client certificate.
+    assert change(system, "AuthorizationKey", SECOND) == "Rejected"
+    assert change(system, "AuthorizationKey", hexed("fifteen-octets!")) == "Rejected"
+    assert change(system, "SecurityProfile", "3") == "Rejected"
+
+    system.command(password=SECOND)
+    start = system.mark()
+    assert change(system, "AuthorizationKey", hexed(SECOND)) == "Accepted"
+    registered_after(system, start)
+    assert security_event(system, start, "ReconfigurationOfSecurityParameters")["techInfo"] == "AuthorizationKey: in force"
+    assert configured(system, "AuthorizationKey") is None
+
+    # The Central System does not know the next key: refused, and the agent goes back.
+    start = system.mark()
+    assert change(system, "AuthorizationKey", hexed(THIRD)) == "Accepted"
+    refused = system.wait_for(lambda e: e["event"] == "refused", 60, start)
+    assert refused["status"] == 401
+    event = security_event(system, start, "ReconfigurationOfSecurityParameters")
+    assert event["techInfo"] == "AuthorizationKey: the new connection failed, back to the previous settings"
+
+    # The key set over OCPP outlives a restart and wins over the file's password.
+    agent.terminate()
+    start = system.mark()
+    agent.start()
+    connected, _ = registered_after(system, start)
+    assert not [e for e in system.events[start:] if e["event"] == "refused"]
+    assert system.invalid() == []
+
+
+def renew(system, agent, pki, directory, name):
+    """Asks for a renewal, signs the request with `pki`'s CA and sends it; (certificate, answer, seconds
+    from the CertificateSigned leaving to the BootNotification on the new connection)."""
+    start = system.mark()
+    answer = system.send("ExtendedTriggerMessage", {"requestedMessage": "SignChargePointCertificate"})
+    assert answer["payload"]["status"] == "Accepted"
+    csr = system.wait_for_call("SignCertificate", 60, start)["payload"]["csr"]
+    certificate = sign(pki, csr, directory)
+    start = system.mark()
+    sent = time.monotonic()
+    status = system.send("CertificateSigned", {"certificateChain": certificate})["payload"]["status"]
+    return csr, certificate, status, start, sent
+
+
+def test_two_operators_each_renew_their_own_client_certificate(tmp_path, pki, other_pki, started):
+    first = started(tls_system(pki, "--tls-client-ca", pki.ca))
+    second = started(tls_system(other_pki, "--tls-client-ca", other_pki.ca))
+    agent = started(Agent([], extra=operator("alpha", first.port, 3, pki, client_certificate=pki.certificate("client"),
+                                             client_key=pki.key("client"))
+                          + operator("beta", second.port, 3, other_pki, role="data-control",
+                                     client_certificate=other_pki.certificate("client"), client_key=other_pki.key("client"))).start())
+    registered_after(first, 0)
+    registered_after(second, 0)
+    assert change(first, "CpoName", "Alpha Charging") == "Accepted"
+    figures = []
+    for system, own, name, organization in ((first, pki, "alpha", "Alpha Charging"), (second, other_pki, "beta", None)):
+        csr, certificate, status, start, sent = renew(system, agent, own, tmp_path, name)
+        assert status == "Accepted"
+        assert subject(csr) == "subject=CN=CP-E2E" + (",O=" + organization if organization else "") or \
+            subject(csr) == "subject=" + ("O=%s,CN=CP-E2E" % organization if organization else "CN=CP-E2E")
+        connected, boot = registered_after(system, start)
+        figures.append(time.monotonic() - sent)
+        assert connected["clientSerial"] == serial(certificate)
+        folder = os.path.join(agent.state, "certs", "operators", name, "client")
+        assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+        files = sorted(os.listdir(folder))
+        assert [f.rsplit(".", 1)[1] for f in files] == ["key", "pem"]
+        for f in files:
+            assert stat.S_IMODE(os.stat(os.path.join(folder, f)).st_mode) == 0o600
+        assert security_event(system, start, "ReconfigurationOfSecurityParameters")["techInfo"].endswith(": in force")
+    print("CertificateSigned to BootNotification on the new TLS session: %s s" % ", ".join("%.3f" % f for f in figures))
+
+    # The new identities outlive a restart.
+    agent.terminate()
+    starts = (first.mark(), second.mark())
+    agent.start()
+    for system, start in zip((first, second), starts):
+        connected, _ = registered_after(system, start)
+        assert connected["clientSerial"] != file_serial(pki.certificate("client"))
+        assert connected["clientSerial"] != file_serial(other_pki.certificate("client"))
+    assert first.invalid() == [] and second.invalid() == []
+
+
+def test_a_bad_chain_is_refused_and_the_old_certificate_stays(tmp_path, pki, other_pki, started):
+    system = started(tls_system(pki, "--tls-client-ca", pki.ca))
+    agent = started(Agent([], extra=operator("alpha", system.port, 3, pki, client_certificate=pki.certificate("client"),
+                                             client_key=pki.key("client"))).start())
+    registered_after(system, 0)
+    # Signed by another operator's CA; then a certificate for another key (the old one).
+    csr, certificate, status, start, _ = renew(system, agent, other_pki, tmp_path, "alpha")
+    assert status == "Rejected"
+    assert "InvalidChargePointCertificate" == security_event(system, start, "InvalidChargePointCertificate")["type"]
+    with open(pki.certificate("client")) as f:
+        assert system.send("CertificateSigned", {"certificateChain": f.read()})["payload"]["status"] == "Rejected"
+    system.settle()
+    assert not [e for e in system.events[start:] if e["event"] in ("connected", "disconnected")]
+    assert not os.path.exists(os.path.join(agent.state, "certs", "operators", "alpha", "client"))
+    # Nothing pending from another operator's point of view either: a chain out of the blue.
+    agent.terminate()
+    start = system.mark()
+    agent.start()
+    connected, _ = registered_after(system, start)
+    assert connected["clientSerial"] == file_serial(pki.certificate("client"))
+    assert system.invalid() == []

@@ -294,3 +294,4 @@ def test_a_certificate_near_its_end_is_renewed_unasked_and_asked_for_again(tmp_p
     assert len(system.calls("SignCertificate")) == 3
     assert len({call["payload"]["csr"] for call in system.calls("SignCertificate")}) == 1
     assert system.invalid() == []
+

@@ -10,17 +10,18 @@ final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
     init(trustedCertificatesFile: String?, clientCertificateFile: String?, clientKeyFile: String?) throws(LinkError) {
-        // A key named by an OpenSSL store URI (a TPM's, say) is opened here; the context then
-        // prefers the key's own provider for signing with it.
-        var storedKey: PrivateKey?
-        if let key = clientKeyFile, clientCertificateFile != nil, PrivateKey.isStoreURI(key) {
+        // The client key is a PEM file or an OpenSSL store URI (a TPM's `handle:0x81000001`);
+        // a key kept by a provider (a TPM's, even as a wrapped blob in a file) signs the
+        // handshake there: the context prefers the key's own provider.
+        var clientKey: PrivateKey?
+        if let key = clientKeyFile, clientCertificateFile != nil {
             do {
-                storedKey = try PrivateKey.load(key)
+                clientKey = try PrivateKey.load(key)
             } catch {
                 throw .invalidConfiguration("cannot load client key \(key): \(error)")
             }
         }
-        guard let context = SSL_CTX_new_ex(nil, storedKey?.preferredProviderQuery, TLS_client_method()) else {
+        guard let context = SSL_CTX_new_ex(nil, clientKey?.preferredProviderQuery, TLS_client_method()) else {
             throw .invalidConfiguration("OpenSSL cannot create a TLS context: \(Self.drainErrors())")
         }
         // Until `self.context` is set, a throw must free the context here; once it is set,
@@ -41,18 +42,12 @@ final class TLSContext: @unchecked Sendable {
                 throw .invalidConfiguration("cannot load the system certificate store: \(Self.drainErrors())")
             }
         }
-        if let certificate = clientCertificateFile, let key = clientKeyFile {
+        if let certificate = clientCertificateFile, let key = clientKeyFile, let clientKey {
             guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
                 throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
             }
-            if let storedKey {
-                guard storedKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
-                    throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
-                }
-            } else {
-                guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-                    throw .invalidConfiguration("cannot load client key \(key): \(Self.drainErrors())")
-                }
+            guard clientKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
+                throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
                 throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")

@@ -4,6 +4,7 @@ import Glibc
 import Link
 import Logging
 import OCPP16
+import Security
 
 /// An operator changes its own connection (whitepaper use cases A01, A05 and the end of
 /// A02/A03): a new AuthorizationKey, a higher SecurityProfile, a renewed client certificate.
@@ -61,7 +62,7 @@ extension Operators {
         return SecurityProfileUpgrade.Facts(
             current: current.profile(of: entry), url: entry.url, hasPassword: current.hasPassword(for: entry),
             hasTrust: entry.caFile.map(Self.isReadable) ?? false || hasStoredRoot(entry.name),
-            hasClientIdentity: identity.map { Self.isReadable($0.certificate) && (Self.isStoreURI($0.key) || Self.isReadable($0.key)) } ?? false)
+            hasClientIdentity: identity.map { Self.isReadable($0.certificate) && (PrivateKey.isStoreURI($0.key) || Self.isReadable($0.key)) } ?? false)
     }
 
     /// Stores `proposed` as on trial (the old values as fallback) and tries it after the answer.
@@ -154,7 +155,4 @@ extension Operators {
     }
 
     static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
-
-    /// A key named by an OpenSSL store URI (`handle:0x81000001`, `tpm2tss:...`) rather than a file.
-    static func isStoreURI(_ key: String) -> Bool { !key.hasPrefix("/") && !key.hasPrefix(".") && key.contains(":") }
 }

@@ -24,10 +24,12 @@ extension Operators {
         let organization = configuration.value("CpoName", for: name)
         let clock = ContinuousClock()
         let began = clock.now
+        // A key kept by a provider (a TPM) is followed by a new key made in the same provider.
+        let provider = currentKeyProvider(of: entry)
         let key: PrivateKey
         let csr: String
         do {
-            key = try PrivateKey.generateP256()
+            key = try PrivateKey.generateP256(properties: provider.map { "provider=\($0)" })
             csr = try key.certificateSigningRequest(commonName: entry.chargePointId, organization: organization.isEmpty ? nil : organization)
         } catch {
             logger.error("cannot make a key and signing request for the client certificate", metadata: ["operator": "\(name)", "error": "\(error)"])
@@ -48,6 +50,17 @@ extension Operators {
         let retries = Task { await self.requestSignature(SignCertificateRequest(csr: text), for: name, number: number, wait: wait, repeats: repeats) }
         renewals[name] = PendingRenewal(number: number, key: key, retries: retries)
         return true
+    }
+
+    /// The OpenSSL provider that keeps the operator's client key now, when it is not OpenSSL's own.
+    private func currentKeyProvider(of entry: OperatorEntry) -> String? {
+        guard let reference = credentials(of: entry.name).current.clientIdentity(of: entry)?.key else { return nil }
+        do {
+            return try PrivateKey.load(reference).providerName
+        } catch {
+            logger.notice("the present client key cannot be read: the new one is OpenSSL's own", metadata: ["operator": "\(entry.name)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// SignCertificate, then a wait for CertificateSigned (which ends this task), doubled

@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "chargeplex-bench",
             dependencies: [
-                "OCPP16", "CAllocCounter", "Link", "ChargePoint", "Operators", "Board", "Configuration", "Store",
+                "OCPP16", "CAllocCounter", "Link", "ChargePoint", "Operators", "Board", "Configuration", "Store", "Security",
             ]),
 
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),

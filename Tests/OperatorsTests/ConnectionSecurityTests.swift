@@ -99,10 +99,20 @@ import Testing
         #expect(await rig["dc"].wait { $0.contains { $0.action == "SecurityEventNotification" } })
         let event = try #require(rig["dc"].received.first { $0.action == "SecurityEventNotification" })
         #expect(event.payload["type"] == .string("ReconfigurationOfSecurityParameters"))
-        #expect(event.payload["techInfo"] == .string("AuthorizationKey: in force"))
+        // Profile 0 sends no key: kept for an upgrade, no reconnection.
+        #expect(event.payload["techInfo"] == .string("AuthorizationKey: stored for a profile that sends it"))
         #expect(await rig.operators.credentials(of: "dc") == CredentialRecord(current: ConnectionCredentials(authorizationKey: key), previous: ConnectionCredentials()))
         #expect(await rig.operators.credentials(of: "home") == CredentialRecord())
         #expect(!rig["home"].received.contains { $0.action == "SecurityEventNotification" })
+
+        // With the key there, profile 1 may come: tried on a new connection, then in force.
+        let boots = rig["dc"].received.filter { $0.action == "BootNotification" }.count
+        let upgrade = await rig.operators.answer(try Self.call(#"[2,"p3","ChangeConfiguration",{"key":"SecurityProfile","value":"1"}]"#), from: "dc")
+        #expect(Self.status(upgrade) == "Accepted")
+        #expect(await rig["dc"].wait { $0.filter { $0.action == "SecurityEventNotification" }.count == 2 })
+        #expect(rig["dc"].received.last { $0.action == "SecurityEventNotification" }?.payload["techInfo"] == .string("SecurityProfile 0 to 1: in force"))
+        #expect(rig["dc"].received.filter { $0.action == "BootNotification" }.count == boots + 1)
+        #expect(await rig.operators.credentials(of: "dc").current == ConnectionCredentials(authorizationKey: key, securityProfile: 1))
 
         let read = await rig.operators.answer(try Self.call(#"[2,"g1","GetConfiguration",{"key":["AuthorizationKey","SecurityProfile"]}]"#), from: "dc")
         guard case .callResult(let result) = read, case .array(let keys)? = result.payload["configurationKey"] else {
@@ -113,7 +123,7 @@ import Testing
         for case .object(let entry) in keys {
             if entry["key"] == .string("AuthorizationKey") { #expect(entry["value"] == nil) }
             if entry["key"] == .string("SecurityProfile") {
-                #expect(entry["value"] == .string("0"))
+                #expect(entry["value"] == .string("1"))
                 #expect(entry["readonly"] == .bool(false))
             }
         }

@@ -37,9 +37,29 @@ extension Operators {
             logger.notice("AuthorizationKey refused", metadata: ["operator": "\(entry.name)", "reason": "needs \(problem)"])
             return .rejected
         }
-        var proposed = credentials(of: entry.name).current
+        let record = credentials(of: entry.name)
+        var proposed = record.current
         proposed.authorizationKey = value
+        guard [1, 2].contains(record.current.profile(of: entry)) else {
+            // Not sent on this profile: kept for an upgrade, nothing to reconnect for.
+            guard let store, !record.onTrial else { return .rejected }
+            do {
+                try CredentialRecord(current: proposed, previous: record.current).save(entry.name, to: store)
+            } catch {
+                logger.error("cannot store the AuthorizationKey: refused", metadata: ["operator": "\(entry.name)", "error": "\(error)"])
+                return .rejected
+            }
+            let name = entry.name
+            Task { await self.reportReconfiguration("AuthorizationKey: stored for a profile that sends it", to: name) }
+            return .accepted
+        }
         return propose(proposed, for: entry, change: "AuthorizationKey")
+    }
+
+    func reportReconfiguration(_ techInfo: String, to name: String) async {
+        await emit(.securityEvent(SecurityEventNotificationRequest(
+            type: BoundedString(truncating: SecurityEventType.reconfigurationOfSecurityParameters.rawValue),
+            timestamp: clock(), techInfo: BoundedString(truncating: techInfo)), to: name))
     }
 
     /// ChangeConfiguration(SecurityProfile): only upward, only when what the profile needs is
@@ -115,9 +135,7 @@ extension Operators {
             await startLinkNow(entry)
             _ = await firstConnectionSucceeds(name, within: Self.trialLimit)
         }
-        await emit(.securityEvent(SecurityEventNotificationRequest(
-            type: BoundedString(truncating: SecurityEventType.reconfigurationOfSecurityParameters.rawValue),
-            timestamp: clock(), techInfo: BoundedString(truncating: techInfo)), to: name))
+        await reportReconfiguration(techInfo, to: name)
         return succeeded
     }
 

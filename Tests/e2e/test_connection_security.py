@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from harness import Agent, CentralSystem, wait_until
+from harness import Agent, CentralSystem, free_port, wait_until
 from pki import Pki
 
 PASSWORD = "first-password-0123"
@@ -295,3 +295,111 @@ def test_a_certificate_near_its_end_is_renewed_unasked_and_asked_for_again(tmp_p
     assert len({call["payload"]["csr"] for call in system.calls("SignCertificate")}) == 1
     assert system.invalid() == []
 
+
+
+OPENSSL_WITH_TPM = """openssl_conf = openssl_init
+[openssl_init]
+providers = provider_sect
+[provider_sect]
+default = default_sect
+tpm2 = tpm2_sect
+[default_sect]
+activate = 1
+[tpm2_sect]
+activate = 1
+"""
+
+
+class SoftwareTPM:
+    """swtpm behind the tpm2-abrmd resource manager (on a D-Bus session bus of its own),
+    reached by tpm2-tools and OpenSSL's tpm2 provider as a charger reaches its TPM through
+    the kernel's /dev/tpmrm0. Without a resource manager the TPM's few object slots run out
+    within one TLS handshake."""
+
+    TOOLS = ("/usr/bin/swtpm", "/usr/sbin/tpm2-abrmd", "/usr/bin/dbus-daemon", "/usr/bin/tpm2_createprimary")
+
+    def __init__(self, directory):
+        self.directory = str(directory)
+        self.processes = []
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self):
+        os.makedirs(os.path.join(self.directory, "state"), exist_ok=True)
+        # The swtpm TCTI finds the control channel on the next port.
+        port = free_port()
+        self.processes.append(subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", "dir=%s/state" % self.directory,
+             "--server", "type=tcp,port=%d,bindaddr=127.0.0.1" % port,
+             "--ctrl", "type=tcp,port=%d,bindaddr=127.0.0.1" % (port + 1), "--flags", "not-need-init,startup-clear"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+        self.processes.append(bus)
+        address = bus.stdout.readline().strip()
+        config = os.path.join(self.directory, "openssl.cnf")
+        with open(config, "w") as f:
+            f.write(OPENSSL_WITH_TPM)
+        tcti = "tabrmd:bus_type=session"
+        self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address, TPM2TOOLS_TCTI=tcti, TPM2OPENSSL_TCTI=tcti,
+                        OPENSSL_CONF=config)
+        wait_until(lambda: subprocess.run(["tpm2_getrandom", "--hex", "4"], capture_output=True,
+                                          env=dict(self.env, TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=%d" % port)
+                                          ).returncode == 0, 20, "swtpm answers")
+        self.processes.append(subprocess.Popen(
+            ["tpm2-abrmd", "--session", "--allow-root", "--tcti=swtpm:host=127.0.0.1,port=%d" % port],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_until(lambda: self.run("tpm2_getrandom", "--hex", "4", check=False).returncode == 0, 20, "tpm2-abrmd answers")
+
+    def run(self, *command, check=True):
+        return subprocess.run(command, cwd=self.directory, env=self.env, capture_output=True, text=True,
+                              check=check, timeout=60)
+
+    def persistent_key(self, handle):
+        """A P-256 key made in the TPM and kept at `handle`; its secret never leaves it."""
+        self.run("tpm2_createprimary", "-C", "o", "-c", "primary.ctx", "-Q")
+        self.run("tpm2_create", "-C", "primary.ctx", "-G", "ecc256:ecdsa-sha256", "-u", "k.pub", "-r", "k.priv", "-Q")
+        self.run("tpm2_load", "-C", "primary.ctx", "-u", "k.pub", "-r", "k.priv", "-c", "k.ctx", "-Q")
+        self.run("tpm2_evictcontrol", "-C", "o", "-c", "k.ctx", handle)
+
+    def stop(self):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+
+
+@pytest.mark.skipif(not all(os.path.exists(tool) for tool in SoftwareTPM.TOOLS),
+                    reason="swtpm, tpm2-abrmd, dbus or tpm2-tools missing (scripts/setup installs them)")
+def test_a_client_key_kept_in_a_tpm_connects_and_is_renewed_in_it(tmp_path, pki, started):
+    tpm = SoftwareTPM(tmp_path / "tpm")
+    try:
+        tpm.persistent_key("0x81000001")
+        csr = tpm.run("openssl", "req", "-new", "-propquery", "?provider=tpm2", "-key", "handle:0x81000001",
+                      "-subj", "/CN=CP-E2E").stdout
+        certificate = os.path.join(str(tmp_path), "tpm-client.pem")
+        with open(certificate, "w") as f:
+            f.write(sign(pki, csr, tmp_path, days=60))
+        system = started(tls_system(pki, "--tls-client-ca", pki.ca))
+        agent = started(Agent([], extra=operator("alpha", system.port, 3, pki, client_certificate=certificate,
+                                                 client_key="handle:0x81000001")))
+        agent.start(env={key: tpm.env[key] for key in ("DBUS_SESSION_BUS_ADDRESS", "TPM2OPENSSL_TCTI", "OPENSSL_CONF")})
+        connected, _ = registered_after(system, 0)
+        assert connected["clientSerial"] == file_serial(certificate)
+
+        # The renewed key is made in the TPM too: on disk only as the TPM's wrapped blob.
+        csr, renewed, status, start, _ = renew(system, agent, pki, tmp_path, "alpha")
+        assert status == "Accepted"
+        connected, _ = registered_after(system, start)
+        assert connected["clientSerial"] == serial(renewed)
+        folder = os.path.join(agent.state, "certs", "operators", "alpha", "client")
+        [key] = [f for f in os.listdir(folder) if f.endswith(".key")]
+        with open(os.path.join(folder, key)) as f:
+            text = f.read()
+        assert "BEGIN TSS2 PRIVATE KEY" in text and "BEGIN PRIVATE KEY" not in text
+        assert system.invalid() == []
+    finally:
+        tpm.stop()

@@ -165,11 +165,17 @@ extension Operators {
             if let last = lastCertificateCheck[entry.name], now - last < Self.expiryCheckInterval, now >= last { continue }
             lastCertificateCheck[entry.name] = now
             let credentials = credentials(of: entry.name).current
-            guard credentials.profile(of: entry) == 3, let identity = credentials.clientIdentity(of: entry),
-                let text = CertificateFiles.read(identity.certificate),
-                let leaf = try? X509Certificate.chain(pem: text).first
-            else { continue }
-            if leaf.notAfter - now < Self.renewalMargin {
+            guard credentials.profile(of: entry) == 3, let identity = credentials.clientIdentity(of: entry) else { continue }
+            let leaf: X509Certificate?
+            do {
+                leaf = try X509Certificate.chain(pem: CertificateFiles.read(identity.certificate) ?? "").first
+            } catch {
+                logger.warning(
+                    "the client certificate cannot be read to see when it ends",
+                    metadata: ["operator": "\(entry.name)", "file": "\(identity.certificate)", "error": "\(error)"])
+                continue
+            }
+            if let leaf, leaf.notAfter - now < Self.renewalMargin {
                 logger.notice("client certificate ends within 30 days: renewing", metadata: ["operator": "\(entry.name)", "notAfter": "\(leaf.notAfter)"])
                 _ = await renewClientCertificate(for: entry.name)
             }

@@ -132,11 +132,27 @@ extension Operators {
             logger.warning("connection change failed: back to the previous settings", metadata: ["operator": "\(name)", "change": "\(change)"])
             techInfo = "\(change): the new connection failed, back to the previous settings"
             await disconnect(name)
-            await startLinkNow(entry)
+            await restoreLink(entry)
+            // The event goes out on the restored connection once it is registered.
             _ = await firstConnectionSucceeds(name, within: Self.trialLimit)
         }
         await reportReconfiguration(techInfo, to: name)
         return succeeded
+    }
+
+    /// Connects `entry` again with the previous credentials; a link that cannot even be made
+    /// (its key unreadable for a moment, say) is tried again with backoff, a few times.
+    private func restoreLink(_ entry: OperatorEntry) async {
+        for failures in 0..<8 {
+            guard entries.contains(where: { $0.name == entry.name && $0.enabled }), sessions[entry.name] == nil else { return }
+            if failures > 0 {
+                try? await Task.sleep(for: settings.reconnectBackoff.delay(afterFailures: failures - 1))
+            }
+            await startLinkNow(entry)
+        }
+        if sessions[entry.name] == nil {
+            logger.critical("the previous settings cannot be connected either", metadata: ["operator": "\(entry.name)"])
+        }
     }
 
     /// Connects `entry` with the credentials in force, and waits until its link exists.

@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Link",
             dependencies: [
-                "OCPP16", "COpenSSL", "Store",
+                "OCPP16", "COpenSSL", "Store", "Security",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "Operators",
             dependencies: [
-                "OCPP16", "OCPPKeys", "ChargePoint", "Link", "Store", "Configuration",
+                "OCPP16", "OCPPKeys", "ChargePoint", "Link", "Store", "Configuration", "Security",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "chargeplex-bench",
             dependencies: [
-                "OCPP16", "CAllocCounter", "Link", "ChargePoint", "Operators", "Board", "Configuration", "Store",
+                "OCPP16", "CAllocCounter", "Link", "ChargePoint", "Operators", "Board", "Configuration", "Store", "Security",
             ]),
 
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),

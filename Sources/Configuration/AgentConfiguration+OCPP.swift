@@ -38,8 +38,8 @@ extension AgentConfiguration {
             return "set the password of each operator in its [[operators]] section instead"
         case "NumberOfConnectors" where definition.readonly:
             return "read-only; the charge point reports [board] connectors"
-        case "SecurityProfile" where definition.readonly:
-            return "read-only; set security_profile in each [[operators]] section instead"
+        case "SecurityProfile":
+            return "set security_profile in each [[operators]] section instead"
         default:
             return definition.readonly ? "read-only; the charge point reports its own value, which cannot be set" : nil
         }

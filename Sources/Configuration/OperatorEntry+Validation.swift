@@ -68,11 +68,12 @@ extension OperatorEntry {
             report(.password, "only security_profile 1 and 2 send a password; remove it or change the profile")
         }
 
-        for (field, path) in [(Field.clientCertificate, clientCertificate), (.clientKey, clientKey)] {
+        // Below profile 3 a client certificate is kept ready for an upgrade to it over OCPP.
+        for (field, path, other) in [(Field.clientCertificate, clientCertificate, clientKey), (.clientKey, clientKey, clientCertificate)] {
             if securityProfile == 3, path == nil {
                 report(field, "security_profile 3 needs a client certificate and its private key (PEM file paths)")
-            } else if securityProfile != 3, path != nil {
-                report(field, "only used with security_profile 3")
+            } else if securityProfile != 3, path != nil, other == nil {
+                report(field, "client_certificate and client_key go together (used on security_profile 3, or after an upgrade to it)")
             }
         }
         if caFile != nil && scheme == .insecure { report(.caFile, "only used with wss://") }

@@ -30,6 +30,9 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
     public var securityProfile: SecurityProfile
     /// The Basic authentication password (OCPP key AuthorizationKey) of profiles 1 and 2.
     public var authorizationKey: String?
+    /// The password as an operator set it over OCPP (AuthorizationKey, hex-decoded octets):
+    /// when set it is sent instead of `authorizationKey`.
+    public var authorizationKeyOctets: [UInt8]?
     /// Allows `ws://` for profiles 0 and 1. Off by default: without it every link needs TLS.
     public var allowsInsecureTransport: Bool
     /// PEM file of the certificate authorities trusted for the server; `nil` means the
@@ -94,9 +97,12 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(url) as \(chargePointId), \(securityProfile)"
-            + (authorizationKey == nil ? "" : ", AuthorizationKey set")
+            + (basicPassword == nil ? "" : ", AuthorizationKey set")
             + (clientCertificateFile.map { ", client certificate \($0)" } ?? "")
     }
+
+    /// The octets of the Basic authentication password, if there is one.
+    var basicPassword: [UInt8]? { authorizationKeyOctets ?? authorizationKey.map { Array($0.utf8) } }
 
     /// Checks the combination of settings and works out where to connect.
     func endpoint() throws(LinkError) -> OperatorEndpoint {
@@ -109,7 +115,7 @@ public struct LinkConfiguration: Sendable, CustomStringConvertible {
                 throw .invalidConfiguration("ws:// sends everything in clear; use wss:// or allow insecure transport explicitly")
             }
         }
-        if securityProfile.usesBasicAuthentication, (authorizationKey ?? "").isEmpty {
+        if securityProfile.usesBasicAuthentication, (basicPassword ?? []).isEmpty {
             throw .invalidConfiguration("\(securityProfile) needs an AuthorizationKey")
         }
         if chargePointId.utf8.contains(UInt8(ascii: ":")), securityProfile.usesBasicAuthentication {

@@ -58,8 +58,9 @@ public enum StandardKeys {
         ConfigurationKey("MaxChargingProfilesInstalled", "20", readonly: true, .integer(1...1000)),
         // Security extension (Security Whitepaper, edition 3). Each operator has its own identity
         // and trust (operators.md), so the keys about its connection and its client certificate
-        // are its own. SecurityProfile stays read-only until the upgrade procedure (only ever
-        // upward, with fallback) is in place.
+        // are its own. SecurityProfile and AuthorizationKey change the operator's connection: the
+        // operators layer takes them (only upward for the profile, the key as 16 to 20 octets in
+        // hex), reconnects, and falls back to the previous values if the new connection fails.
         ConfigurationKey("AdditionalRootCertificateCheck", "false", readonly: true, .boolean, scope: .perOperator),
         ConfigurationKey("AuthorizationKey", "", .text(maximumLength: 40), scope: .perOperator, rebootRequired: false, writeOnly: true),
         // The whitepaper caps a CertificateSigned chain at 10 000 characters, as the schema does.
@@ -72,7 +73,7 @@ public enum StandardKeys {
         ConfigurationKey("CertSigningWaitMinimum", "60", .integer(1...86_400), scope: .perOperator),
         // The organizationName (O) of the client certificate's CSR: X.520 allows 64 characters.
         ConfigurationKey("CpoName", "", .text(maximumLength: 64), scope: .perOperator),
-        ConfigurationKey("SecurityProfile", "0", readonly: true, .integer(0...3), scope: .perOperator),
+        ConfigurationKey("SecurityProfile", "0", .integer(0...3), scope: .perOperator),
     ]
 
     public static let byName: [String: ConfigurationKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name.lowercased(), $0) })

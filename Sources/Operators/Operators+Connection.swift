@@ -135,6 +135,7 @@ extension Operators {
         for session in sessions.values where await session.state.heartbeatDue(at: now) {
             session.post(HeartbeatRequest())
         }
+        await checkClientCertificates()
     }
 
     /// One line per operator for `chargeplex operators` and `status`.

@@ -108,14 +108,21 @@ extension Operators {
         link.reconnectBackoff = settings.reconnectBackoff
         link.transactionMessageAttempts = configuration.integer("TransactionMessageAttempts")
         link.transactionMessageRetryInterval = .seconds(configuration.integer("TransactionMessageRetryInterval"))
+        // What the operator changed over OCPP wins over the file (Security/).
+        let credentials = credentials(of: entry.name).current
+        credentials.apply(to: &link)
+        await chargePoint.setConnectionValue("SecurityProfile", String(credentials.profile(of: entry)), for: entry.name)
         return link
     }
 
     func connect(_ entry: OperatorEntry) {
-        let clock = clock
         Task {
-            let configuration = await linkConfiguration(for: entry)
-            self.startLink(entry, configuration: configuration, now: { clock().millisecondsSince1970 })
+            if self.credentials(of: entry.name).onTrial {
+                // The agent stopped while a change of this connection was on trial: tried again.
+                await self.tryCredentials(of: entry.name, change: "change stored before the restart")
+            } else {
+                await self.startLinkNow(entry)
+            }
         }
     }
 

@@ -18,14 +18,17 @@ public actor Operators: ChargePointUplink {
         public var reconnectBackoff: ReconnectBackoff
         /// Makes each operator's connection: real ones unless a test says otherwise.
         public var makeLink: LinkFactory
+        /// The agent's state directory: each operator's certificates live under `certs/operators/<name>/`.
+        public var stateDirectory: String?
 
         public init(
             chargePointId: String, callTimeout: Duration = .seconds(15), reconnectBackoff: ReconnectBackoff = ReconnectBackoff(),
-            makeLink: @escaping LinkFactory = Operators.networkLinks
+            stateDirectory: String? = nil, makeLink: @escaping LinkFactory = Operators.networkLinks
         ) {
             self.chargePointId = chargePointId
             self.callTimeout = callTimeout
             self.reconnectBackoff = reconnectBackoff
+            self.stateDirectory = stateDirectory
             self.makeLink = makeLink
         }
     }
@@ -52,6 +55,11 @@ public actor Operators: ChargePointUplink {
     let logger: Logger
     var sessions: [String: OperatorSession] = [:]
     var runs: [String: Task<Void, Never>] = [:]
+    /// Client certificate renewals under way, and when each operator's certificate was last
+    /// looked at (Security/Operators+Renewal.swift).
+    var renewals: [String: PendingRenewal] = [:]
+    var renewalCount = 0
+    var lastCertificateCheck: [String: Int64] = [:]
     public internal(set) var entries: [OperatorEntry] = [] {
         didSet {
             let recipients = entries.filter(\.enabled).map(\.name)

@@ -11,6 +11,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("swipe", ChargePointBenchmarks.run),
     ("fanout", OperatorsBenchmarks.fanout),
     ("memory", OperatorsBenchmarks.memory),
+    ("renewal", RenewalBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

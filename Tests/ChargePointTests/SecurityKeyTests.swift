@@ -33,7 +33,8 @@ import Testing
     @Test func theKeysOfTheExtensionAreTypedAndRanged() async {
         let harness = await Harness()
         let cases: [(String, String, ConfigurationStatus)] = [
-            // Read-only until their behaviour exists (SecurityProfile only ever upward, later).
+            // The charge point alone never changes the profile: the operators layer does, with
+            // the upgrade rules and a trial connection.
             ("SecurityProfile", "1", .rejected),
             ("AdditionalRootCertificateCheck", "true", .rejected),
             ("CertificateSignedMaxChainSize", "5000", .rejected),
@@ -68,7 +69,7 @@ import Testing
         #expect(shown["CertSigningRepeatTimes"]?.0 == "3" && shown["CertSigningRepeatTimes"]?.1 == false)
         #expect(shown["CertSigningWaitMinimum"]?.0 == "60" && shown["CertSigningWaitMinimum"]?.1 == false)
         #expect(shown["CpoName"]?.0 == "" && shown["CpoName"]?.1 == false)
-        #expect(shown["SecurityProfile"]?.0 == "0" && shown["SecurityProfile"]?.1 == true)
+        #expect(shown["SecurityProfile"]?.0 == "0" && shown["SecurityProfile"]?.1 == false)
     }
 
     @Test func eachOperatorHasItsOwnCpoNameAndRenewalTiming() async {

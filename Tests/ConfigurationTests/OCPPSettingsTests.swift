@@ -100,7 +100,7 @@ struct OCPPSettingsTests {
         ) == [
             "chargeplex.toml:10: ocpp.NumberOfConnectors: read-only; the charge point reports [board] connectors",
             "chargeplex.toml:11: ocpp.GetConfigurationMaxKeys: read-only; the charge point reports its own value, which cannot be set",
-            "chargeplex.toml:12: ocpp.SecurityProfile: read-only; set security_profile in each [[operators]] section instead",
+            "chargeplex.toml:12: ocpp.SecurityProfile: set security_profile in each [[operators]] section instead",
             "chargeplex.toml:13: ocpp.AuthorizationKey: set the password of each operator in its [[operators]] section instead",
         ])
     }
@@ -132,7 +132,7 @@ struct OCPPSettingsTests {
 
     @Test("every key an operator may change can be given its default in the file")
     func defaultsRestated() throws {
-        let settable = StandardKeys.all.filter { !$0.readonly && $0.name != "AuthorizationKey" }
+        let settable = StandardKeys.all.filter { !$0.readonly && !["AuthorizationKey", "SecurityProfile"].contains($0.name) }
         let configuration = try AgentConfiguration.parse(text: minimalConfiguration + "[ocpp]\n"
             + settable.map { "\($0.name) = \"\($0.defaultValue)\"" }.joined(separator: "\n"))
         #expect(configuration.ocppSettings.map(\.key) == settable.map(\.name))

@@ -59,7 +59,7 @@ struct OperatorListTests {
         (operatorBlock(profile: 3, "client_key = \"/k\""),
          "chargeplex.toml:9: operators[0].client_certificate: security_profile 3 needs a client certificate and its private key (PEM file paths)"),
         (operatorBlock(profile: 2, "password = \"0123456789abcdef\"", "client_key = \"/k\""),
-         "chargeplex.toml:16: operators[0].client_key: only used with security_profile 3"),
+         "chargeplex.toml:16: operators[0].client_key: client_certificate and client_key go together (used on security_profile 3, or after an upgrade to it)"),
         (operatorBlock(url: "ws://h/", "allow_insecure = true", "ca_file = \"/ca.pem\""),
          "chargeplex.toml:16: operators[0].ca_file: only used with wss://"),
         (operatorBlock(profile: 4), "chargeplex.toml:13: operators[0].security_profile: must be from 0 to 3 (found 4)"),

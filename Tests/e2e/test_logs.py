@@ -12,7 +12,8 @@ from harness import Agent, CentralSystem, operator_list, stop_all, three_central
 from test_maintenance import files  # noqa: F401  (the HTTP server fixture)
 
 # The secrets an operator sends that must never be written down.
-AUTHORIZATION_KEY = "AuthKey-0f-home-7731x"
+# 20 octets in hex, as the security whitepaper writes an AuthorizationKey.
+AUTHORIZATION_KEY = "41754b65792d30662d686f6d652d373733317821"
 FIRMWARE_PASSWORD = "FwPass-91aa"
 DIAGNOSTICS_PASSWORD = "DiagPass-55bb"
 PUSHED_PASSWORD = "pushed-pass-0123456789"

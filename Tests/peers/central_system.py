@@ -6,13 +6,15 @@ It talks to its test through JSON lines: events on stdout, commands on stdin.
 
 Start:
     central_system.py [--port N] [--password PW] [--tls-cert F --tls-key F]
-                      [--tls-client-ca F] [--no-subprotocol] [--boot-status S]
+                      [--tls-client-ca F [--tls-client-optional]] [--no-subprotocol] [--boot-status S]
                       [--transaction-id-base N] [--ledger FILE]
 
 Events (stdout, one JSON object per line, flushed):
     {"event":"listening","port":N,"tls":bool}        ready; first line
-    {"event":"connected","chargePointId":..,"path":..,"subprotocol":..,"authorization":"basic"|"none"}
-                                                     (path: the request target the charge point asked for)
+    {"event":"connected","chargePointId":..,"path":..,"subprotocol":..,"authorization":"basic"|"none",
+     "clientSerial":..}                              (path: the request target the charge point asked for;
+                                                     clientSerial: the serial number of the client
+                                                     certificate it presented, or null)
     {"event":"refused","chargePointId":..,"status":401,"reason":..}   handshake refused
     {"event":"call","id":..,"action":..,"payload":{..}}  a CALL from the charge point
     {"event":"invalid","id":..,"action":..,"error":{"code":..,"description":..}}
@@ -50,6 +52,7 @@ the one that connected last):
                                        drop the TCP connection
     {"close":1000[,"reason":..]}       close handshake
     {"abort":true}                     drop the TCP connection without closing
+    {"password":"<text>"}              from now on require this Basic auth password
     {"verdict":"<idTag>","status":"Blocked"}  answer Authorize and StartTransaction for this
                                        idTag with that status (default Accepted)
     {"echo":<any>}                     answers {"event":"done","command":"echo","echo":<any>}: every
@@ -231,6 +234,11 @@ class CentralSystemSide(OcppChargePoint):
         return ocpp.v16.call_result.BootNotification(
             current_time=now(), interval=self.options.heartbeat_interval, status=self.options.boot_status)
 
+    @on(Action.sign_certificate, skip_schema_validation=True)
+    def on_sign_certificate(self, **_):
+        # The test signs the request itself and sends CertificateSigned.
+        return ocpp.v16.call_result.SignCertificate(status="Accepted")
+
     @on(Action.heartbeat, skip_schema_validation=True)
     def on_heartbeat(self, **_):
         return ocpp.v16.call_result.Heartbeat(current_time=now())
@@ -291,8 +299,18 @@ class CentralSystem:
     def charge_point_id(path):
         return urllib.parse.unquote(path.split("?")[0].rstrip("/").rsplit("/", 1)[-1])
 
+    @staticmethod
+    def client_serial(connection):
+        """The serial number of the client certificate the charge point presented, if any."""
+        tls = connection.transport.get_extra_info("ssl_object")
+        certificate = tls.getpeercert() if tls is not None else None
+        return certificate.get("serialNumber") if certificate else None
+
     def process_request(self, connection, request):
         if self.options.password is None:
+            return None
+        # A client certificate the server checked authenticates the charge point (profile 3).
+        if self.client_serial(connection):
             return None
         identity = self.charge_point_id(request.path)
         header = request.headers.get("Authorization", "")
@@ -315,7 +333,8 @@ class CentralSystem:
         self.sides[identity] = side
         self.latest = identity
         emit("connected", chargePointId=identity, path=connection.request.path, subprotocol=connection.subprotocol,
-             authorization="basic" if "Authorization" in connection.request.headers else "none")
+             authorization="basic" if "Authorization" in connection.request.headers else "none",
+             clientSerial=self.client_serial(connection))
         try:
             await side.start()
         except websockets.ConnectionClosed:
@@ -339,6 +358,9 @@ class CentralSystem:
         if "ignore" in request:
             self.script.ignores[request["ignore"]] = {"times": request.get("times", 1)}
             return emit("done", command="ignore")
+        if "password" in request:
+            self.options.password = request["password"]
+            return emit("done", command="password")
         if "verdict" in request:
             self.script.verdicts[request["verdict"].upper()] = request.get("status", "Accepted")
             return emit("done", command="verdict")
@@ -403,7 +425,7 @@ class CentralSystem:
             tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             tls.load_cert_chain(self.options.tls_cert, self.options.tls_key)
             if self.options.tls_client_ca:
-                tls.verify_mode = ssl.CERT_REQUIRED
+                tls.verify_mode = ssl.CERT_OPTIONAL if self.options.tls_client_optional else ssl.CERT_REQUIRED
                 tls.load_verify_locations(self.options.tls_client_ca)
         server = await websockets.serve(
             self.handle, self.options.host, self.options.port, ssl=tls,
@@ -433,6 +455,8 @@ def main():
     parser.add_argument("--tls-cert", help="PEM certificate chain of the server")
     parser.add_argument("--tls-key", help="PEM key of the server")
     parser.add_argument("--tls-client-ca", help="require client certificates issued by this CA")
+    parser.add_argument("--tls-client-optional", action="store_true",
+                        help="with --tls-client-ca: a client certificate may be left out (then --password counts)")
     parser.add_argument("--no-subprotocol", action="store_true", help="do not accept ocpp1.6")
     parser.add_argument("--boot-status", default="Accepted", choices=["Accepted", "Pending", "Rejected"])
     parser.add_argument("--heartbeat-interval", type=int, default=300)

@@ -67,6 +67,8 @@ public struct ConfigurationStore: Sendable {
     public mutating func change(_ request: ChangeConfigurationRequest, by operatorName: String?) -> ConfigurationStatus {
         guard let definition = StandardKeys.key(named: request.key.value) else { return .notSupported }
         guard !definition.readonly else { return .rejected }
+        // Changed only by the operators layer, with the upgrade rules and a trial connection.
+        guard !Self.connectionKeys.contains(definition.name) else { return .rejected }
         let value = request.value.value.trimmingSpaces
         guard definition.kind.validate(value) else { return .rejected }
         // On disk first: a value that cannot be kept is refused, not half applied.
@@ -86,6 +88,16 @@ public struct ConfigurationStore: Sendable {
             shared[definition.name] = value
         }
         return definition.rebootRequired ? .rebootRequired : .accepted
+    }
+
+    /// Keys of an operator's connection that only the connection's owner changes.
+    static let connectionKeys: Set<String> = ["SecurityProfile"]
+
+    /// Shows what is in force on an operator's connection (its SecurityProfile), as that
+    /// operator reads it; not stored, the connection's owner keeps it.
+    public mutating func setConnectionValue(_ name: String, _ value: String, for operatorName: String) {
+        guard let definition = StandardKeys.key(named: name), Self.connectionKeys.contains(definition.name) else { return }
+        perOperator[operatorName, default: [:]][definition.name] = value
     }
 
     /// GetConfiguration: the named keys (or all), as `operatorName` sees them.

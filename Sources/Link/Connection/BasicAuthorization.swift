@@ -6,7 +6,12 @@ struct BasicAuthorization: Sendable, Equatable, CustomStringConvertible {
     let headerValue: String
 
     init(user: String, password: String) {
-        headerValue = "Basic " + Self.base64(Array("\(user):\(password)".utf8))
+        self.init(user: user, password: Array(password.utf8))
+    }
+
+    /// The password as octets: an AuthorizationKey set over OCPP is binary (hex on the wire).
+    init(user: String, password: [UInt8]) {
+        headerValue = "Basic " + Self.base64(Array("\(user):".utf8) + password)
     }
 
     var description: String { "Basic <redacted>" }

@@ -160,7 +160,7 @@ struct WebSocketConnector: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.hostHeader)
         headers.add(name: "Sec-WebSocket-Protocol", value: Self.subprotocol)
-        if configuration.securityProfile.usesBasicAuthentication, let key = configuration.authorizationKey {
+        if configuration.securityProfile.usesBasicAuthentication, let key = configuration.basicPassword {
             let authorization = BasicAuthorization(user: configuration.chargePointId, password: key)
             headers.add(name: "Authorization", value: authorization.headerValue)
         }

@@ -1,4 +1,5 @@
 import COpenSSL
+import Security
 
 /// One OpenSSL `SSL_CTX` per link: trust store, minimum version and client identity,
 /// loaded once so every reconnect reuses the parsed certificates.
@@ -15,11 +16,22 @@ final class TLSContext: @unchecked Sendable {
     ///   - trustedCertificatesFile: the authorities the server's chain must lead to; nil for
     ///     the system store.
     ///   - additionalTrustedCertificates: PEM files trusted as well (installed roots).
+    ///   - clientKeyFile: a PEM file or an OpenSSL store URI (a TPM's `handle:0x81000001`); a
+    ///     key kept by a provider (a TPM's, even as a wrapped blob in a file) signs the
+    ///     handshake there: the context prefers the key's own provider.
     init(
         trustedCertificatesFile: String?, additionalTrustedCertificates: [String] = [], clientCertificateFile: String?,
         clientKeyFile: String?
     ) throws(LinkError) {
-        guard let context = SSL_CTX_new(TLS_client_method()) else {
+        var clientKey: PrivateKey?
+        if let key = clientKeyFile, clientCertificateFile != nil {
+            do {
+                clientKey = try PrivateKey.load(key)
+            } catch {
+                throw .invalidConfiguration("cannot load client key \(key): \(error)")
+            }
+        }
+        guard let context = SSL_CTX_new_ex(nil, clientKey?.preferredProviderQuery, TLS_client_method()) else {
             throw .invalidConfiguration("OpenSSL cannot create a TLS context: \(Self.drainErrors())")
         }
         // Until `self.context` is set, a throw must free the context here; once it is set,
@@ -44,12 +56,12 @@ final class TLSContext: @unchecked Sendable {
         for file in additionalTrustedCertificates where SSL_CTX_load_verify_locations(context, file, nil) != 1 {
             skipped.append((file, Self.drainErrors()))
         }
-        if let certificate = clientCertificateFile, let key = clientKeyFile {
+        if let certificate = clientCertificateFile, let key = clientKeyFile, let clientKey {
             guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
                 throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
             }
-            guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-                throw .invalidConfiguration("cannot load client key \(key): \(Self.drainErrors())")
+            guard clientKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
+                throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
             }
             guard SSL_CTX_check_private_key(context) == 1 else {
                 throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")

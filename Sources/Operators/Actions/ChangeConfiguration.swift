@@ -11,6 +11,15 @@ extension ChangeConfigurationRequest: IncomingAction {
     }
 
     func carryOut(_ context: ActionContext) async -> ChangeConfigurationResponse {
+        // The operator's own connection: stored, tried on a new connection, with fallback.
+        switch key.value.lowercased() {
+        case "authorizationkey":
+            return ChangeConfigurationResponse(status: await context.operators.changeAuthorizationKey(value.value, for: context.entry))
+        case "securityprofile":
+            return ChangeConfigurationResponse(status: await context.operators.changeSecurityProfile(value.value, for: context.entry))
+        default:
+            break
+        }
         let answer = await context.chargePoint.respond(to: self, from: context.origin, now: context.now)
         // The connection's heartbeat follows only a value the configuration
         // took, as it took it: never the raw text of a refused one.

@@ -87,7 +87,7 @@ final class Agent: Sendable {
             logger: logger)
         operators = Operators(
             chargePoint: chargePoint, queue: queue, store: store,
-            settings: Operators.Settings(chargePointId: configuration.chargePoint.id), clock: WallClock.now, logger: logger)
+            settings: Operators.Settings(chargePointId: configuration.chargePoint.id, stateDirectory: configuration.stateDirectory), clock: WallClock.now, logger: logger)
     }
 
     /// Runs until SIGTERM or SIGINT, then stops in order: relays open,

@@ -12,12 +12,19 @@ public final class PrivateKey: @unchecked Sendable {
         self.key = key
     }
 
-    deinit { EVP_PKEY_free(key) }
+    deinit {
+        let key = key
+        ProviderKeyLock.shared.locked(when: providerName != nil) { EVP_PKEY_free(key) }
+    }
 
     /// A new EC key on the P-256 curve. `properties` picks the OpenSSL provider that makes
     /// and keeps it: nil for OpenSSL's own (the key is then a file's worth of bytes),
     /// `provider=tpm2` for a key made inside a TPM, whose PEM is a blob only that TPM can use.
     public static func generateP256(properties: String? = nil) throws(SecurityError) -> PrivateKey {
+        try ProviderKeyLock.shared.locked(when: properties != nil) { () throws(SecurityError) in try makeP256(properties: properties) }
+    }
+
+    private static func makeP256(properties: String?) throws(SecurityError) -> PrivateKey {
         OpenSSLErrors.clear()
         guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", properties) else {
             throw .openSSL("OpenSSL has no EC keys" + (properties.map { " for \($0)" } ?? ""))
@@ -54,6 +61,11 @@ public final class PrivateKey: @unchecked Sendable {
     /// The key at `reference`: a PEM file path, or an OpenSSL store URI opened through
     /// whatever providers OpenSSL's configuration loads (e.g. `tpm2` for `handle:0x81000001`).
     public static func load(_ reference: String) throws(SecurityError) -> PrivateKey {
+        // A file may hold a provider's wrapped key too: always locked.
+        try ProviderKeyLock.shared.locked { () throws(SecurityError) in try read(reference) }
+    }
+
+    private static func read(_ reference: String) throws(SecurityError) -> PrivateKey {
         OpenSSLErrors.clear()
         guard isStoreURI(reference) else {
             guard let file = BIO_new_file(reference, "r") else { throw .openSSL("cannot open key file \(reference)") }
@@ -79,6 +91,10 @@ public final class PrivateKey: @unchecked Sendable {
     /// The key as PEM: unencrypted PKCS#8 for OpenSSL's own keys; for a key kept by a
     /// provider, whatever form that provider writes (a TPM's wrapped blob, say).
     public func pem() throws(SecurityError) -> String {
+        try ProviderKeyLock.shared.locked(when: providerName != nil) { () throws(SecurityError) in try writePEM() }
+    }
+
+    private func writePEM() throws(SecurityError) -> String {
         OpenSSLErrors.clear()
         let bio = try MemoryBIO()
         guard PEM_write_bio_PrivateKey(bio.bio, key, nil, nil, 0, nil, nil) == 1 else {
@@ -101,6 +117,12 @@ public final class PrivateKey: @unchecked Sendable {
     /// A PKCS#10 request in PEM, signed with this key (SHA-256), for the subject
     /// CN=`commonName`, O=`organization`.
     public func certificateSigningRequest(commonName: String, organization: String?) throws(SecurityError) -> String {
+        try ProviderKeyLock.shared.locked(when: providerName != nil) { () throws(SecurityError) in
+            try signedRequest(commonName: commonName, organization: organization)
+        }
+    }
+
+    private func signedRequest(commonName: String, organization: String?) throws(SecurityError) -> String {
         OpenSSLErrors.clear()
         guard let request = X509_REQ_new() else { throw .openSSL("OpenSSL cannot allocate a request") }
         defer { X509_REQ_free(request) }

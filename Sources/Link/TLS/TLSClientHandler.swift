@@ -1,5 +1,6 @@
 import COpenSSL
 import NIOCore
+import Security
 
 /// TLS client on the system OpenSSL, as one channel handler.
 ///
@@ -48,7 +49,9 @@ final class TLSClientHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         failHeldWrites(ChannelError.ioOnClosedChannel)
-        if let ssl { SSL_free(ssl) }  // frees both BIOs with it
+        if let ssl {
+            ProviderKeyLock.shared.locked(when: tlsContext.usesProviderKey) { SSL_free(ssl) }  // frees both BIOs with it
+        }
         ssl = nil
         networkIn = nil
         networkOut = nil
@@ -167,7 +170,8 @@ final class TLSClientHandler: ChannelDuplexHandler {
     private func advanceHandshake(context: ChannelHandlerContext) {
         guard let ssl, state == .handshaking else { return }
         ERR_clear_error()
-        let result = SSL_do_handshake(ssl)
+        // The handshake signs with the client key: a TPM's key signs in the TPM, one thread at a time.
+        let result = ProviderKeyLock.shared.locked(when: tlsContext.usesProviderKey) { SSL_do_handshake(ssl) }
         if result == 1 {
             state = .established
             writeNetworkBytes(context: context, promise: nil)

@@ -8,6 +8,9 @@ import Security
 /// (`SSL_new`), which OpenSSL allows from any thread.
 final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
+    /// Whether the client key is kept by a provider (a TPM): every use of the context that
+    /// may sign or free it then holds `ProviderKeyLock`.
+    let usesProviderKey: Bool
     /// Files of `additionalTrustedCertificates` that could not be loaded, with OpenSSL's reason:
     /// left out, so that one damaged file does not cut the connection off.
     let skippedCertificates: [(file: String, reason: String)]
@@ -57,22 +60,29 @@ final class TLSContext: @unchecked Sendable {
             skipped.append((file, Self.drainErrors()))
         }
         if let certificate = clientCertificateFile, let key = clientKeyFile, let clientKey {
-            guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
-                throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
-            }
-            guard clientKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
-                throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
-            }
-            guard SSL_CTX_check_private_key(context) == 1 else {
-                throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")
+            // Loading and checking a provider's key reaches the provider (a TPM): locked.
+            try ProviderKeyLock.shared.locked(when: clientKey.providerName != nil) { () throws(LinkError) in
+                guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1 else {
+                    throw .invalidConfiguration("cannot load client certificate \(certificate): \(Self.drainErrors())")
+                }
+                guard clientKey.withEVPKey({ SSL_CTX_use_PrivateKey(context, $0) }) == 1 else {
+                    throw .invalidConfiguration("cannot use client key \(key): \(Self.drainErrors())")
+                }
+                guard SSL_CTX_check_private_key(context) == 1 else {
+                    throw .invalidConfiguration("client key \(key) does not match certificate \(certificate)")
+                }
             }
         }
         built = true
         self.context = context
+        usesProviderKey = clientKey?.providerName != nil
         skippedCertificates = skipped
     }
 
-    deinit { SSL_CTX_free(context) }
+    deinit {
+        let context = context
+        ProviderKeyLock.shared.locked(when: usesProviderKey) { SSL_CTX_free(context) }
+    }
 
     /// Empties OpenSSL's per-thread error queue into one line of text.
     static func drainErrors() -> String {

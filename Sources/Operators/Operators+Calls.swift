@@ -21,6 +21,7 @@ extension Operators {
             request = try call.validatedRequest(receivedBy: .chargePoint)
         } catch {
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
+            invalidMessage(from: name, reason: "\(call.action): \(error)")
             return .callError(error.reply ?? CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
         }
         guard let entry = entries.first(where: { $0.name == name }) else {

@@ -46,6 +46,9 @@ public actor Operators: ChargePointUplink {
     let chargePoint: ChargePoint
     let ledger: TransactionLedger
     var queue: MessageQueue { ledger.queue }
+    /// Every security event, kept and queued for its recipients in one commit.
+    public let securityLog: SecurityLog
+    var securityEvents = SecurityEventState()
     let store: KeyValueStore?
     let settings: Settings
     let clock: @Sendable () -> OCPPDateTime
@@ -74,6 +77,7 @@ public actor Operators: ChargePointUplink {
     ) {
         self.chargePoint = chargePoint
         self.ledger = TransactionLedger(queue: queue)
+        self.securityLog = SecurityLog(queue: queue)
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -135,7 +139,7 @@ public actor Operators: ChargePointUplink {
         case .diagnosticsStatus(let request, let target):
             post(request, to: target)
         case .securityEvent(let request, let target):
-            post(request, to: target)
+            recordSecurityEvent(request, to: target)
         case .startTransaction, .stopTransaction:
             wakeLinks(of: nil)
         case .meterValues(let ref, let request, let target):

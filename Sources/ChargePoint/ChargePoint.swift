@@ -68,6 +68,10 @@ public actor ChargePoint {
     var diagnosticsUpload: DiagnosticsUpload?
     var diagnosticsUploadCount = 0
     var diagnosticsWork: Task<Void, Never>?
+    /// Security events noticed where no message can be awaited: sent on the next tick.
+    var securityEventsDue: [(type: SecurityEventType, techInfo: String?)] = []
+    /// The time of the latest tick, for what completes between ticks without a time of its own.
+    var lastTick: OCPPDateTime?
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.

@@ -47,7 +47,7 @@ public actor Operators: ChargePointUplink {
     let ledger: TransactionLedger
     var queue: MessageQueue { ledger.queue }
     /// Every security event, kept and queued for its recipients in one commit.
-    public let securityLog: SecurityLog
+    public nonisolated let securityLog: SecurityLog
     var securityEvents = SecurityEventState()
     let store: KeyValueStore?
     let settings: Settings

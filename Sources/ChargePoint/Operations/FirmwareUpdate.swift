@@ -161,6 +161,10 @@ extension ChargePoint {
         case .success:
             logger.notice("firmware installed: restarting")
             await reportFirmware(.installed)
+            if let now = lastTick {
+                let previous = identity.firmwareVersion.map { ", replacing \($0)" } ?? ""
+                await securityEvent(.firmwareUpdated, techInfo: "new firmware installed\(previous); restarting", now: now)
+            }
             requests?(.restart(.hard))
         case .failure(let failure):
             logger.error("firmware installation failed", metadata: ["reason": "\(failure.reason)"])

@@ -19,6 +19,8 @@ extension Agent {
             return log(Array(words.dropFirst()))
         case "config":
             return .text(await configurationText())
+        case "security-log":
+            return await securityLog(Array(words.dropFirst()))
         default:
             return .refused("unknown command: \(line.prefix(80))")
         }

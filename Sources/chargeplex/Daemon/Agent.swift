@@ -118,6 +118,7 @@ final class Agent: Sendable {
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)
+        await operators.securityEvent(.startupOfTheDevice, techInfo: "chargeplex \(ChargeplexVersion.string) started")
         await chargePoint.recover(energy: try energyRegisters(), now: WallClock.now())
         let control = try await ControlServer(path: socketPath, group: MultiThreadedEventLoopGroup.singleton) { [self] line in
             await self.control(line)

@@ -14,7 +14,10 @@ public enum OutgoingMessage: Sendable, Equatable {
     /// Durable, to every operator; `transactionId` is filled in per operator.
     case stopTransaction(ref: Int64, StopTransactionRequest)
     case firmwareStatus(FirmwareStatusNotificationRequest, to: String?)
+    case signedFirmwareStatus(SignedFirmwareStatusNotificationRequest, to: String?)
     case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
+    /// GetLog's progress, to the operator that asked.
+    case logStatus(LogStatusNotificationRequest, to: String?)
     /// A security event: to every operator when `to` is nil (events of the charger),
     /// else to the operator whose connection or request it concerns.
     case securityEvent(SecurityEventNotificationRequest, to: String?)

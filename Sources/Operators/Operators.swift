@@ -136,7 +136,11 @@ public actor Operators: ChargePointUplink {
             post(request, to: target, afterQueued: true)
         case .firmwareStatus(let request, let target):
             post(request, to: target)
+        case .signedFirmwareStatus(let request, let target):
+            post(request, to: target)
         case .diagnosticsStatus(let request, let target):
+            post(request, to: target)
+        case .logStatus(let request, let target):
             post(request, to: target)
         case .securityEvent(let request, let target):
             recordSecurityEvent(request, to: target)

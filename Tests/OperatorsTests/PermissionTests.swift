@@ -165,15 +165,15 @@ extension Result {
     @Test func everyActionACentralSystemSendsHasAHome() {
         // The security extension's actions get NotImplemented before they reach Actions/ until
         // their handling comes (Operators+Calls.swift).
-        let incoming = OCPPAction.allCases.filter { $0.isSentByCentralSystem && $0.profile != .security }
-        #expect(incoming.count == 19)
+        let incoming = OCPPAction.allCases.filter { $0.isSentByCentralSystem && !Operators.notYetHandled.contains($0) }
+        #expect(incoming.count >= 21)
         for action in incoming {
             #expect(action.requestType is any IncomingAction.Type, "\(action.rawValue) has no home in Actions/")
         }
     }
 
-    /// The security extension's CALLs, valid or not, in either direction, get
-    /// the answer they got before their messages were known: NotImplemented.
+    /// The security extension's CALLs not handled yet, valid or not, in either direction,
+    /// get the answer they got before their messages were known: NotImplemented.
     @Test func securityExtensionCallsAreStillNotImplemented() async throws {
         let rig = try await OperatorsRig([("home", .home), ("dc", .dataControl)])
         #expect(await rig.waitUntilRegistered(["home", "dc"]))
@@ -194,6 +194,7 @@ extension Result {
                 Issue.record("not a CALL: \(text)")
                 continue
             }
+            guard let action = OCPPAction(name: call.action), Operators.notYetHandled.contains(action) else { continue }
             for name in ["home", "dc"] {
                 let answer = await rig.operators.answer(call, from: name)
                 #expect(answer == .callError(CallError(messageId: call.messageId, errorCode: .notImplemented, errorDescription: "unknown action '\(call.action)'")), "\(text)")

@@ -114,7 +114,10 @@ final class Agent: Sendable {
             if firmware.runBy == .unit { firmware.withdrawLeftovers() }
             await chargePoint.useFirmware(firmware)
         }
-        await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
+        await chargePoint.useDiagnostics(
+            AgentDiagnostics(
+                report: { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) },
+                securityLog: { [self] start, stop in self.securityLogReport(from: start, until: stop) }))
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)

@@ -40,6 +40,21 @@ import Testing
         await rig.cleanUp()
     }
 
+    @Test func aRefusedServerCertificateIsAnEventOfThatOperatorAndOtherFailuresAreNot() async throws {
+        let rig = try await OperatorsRig([("home", .home), ("billing", .billing)], offline: ["billing"])
+        #expect(await rig.waitUntilRegistered(["home"]))
+        let refused = TLSFailure(verificationError: 20, reason: "unable to get local issuer certificate")
+        await rig.operators.linkIncident(.connectionEnded(.tls(refused)), of: "billing")
+        await rig.operators.linkIncident(.connectionEnded(.tls(TLSFailure(reason: "handshake cut off"))), of: "billing")
+        await rig.operators.linkIncident(.connectionEnded(.upgradeRefused(status: 500, reason: "Server Error")), of: "billing")
+        let kept = try rig.operators.securityLog.entries()
+        #expect(kept.map(\.type) == ["InvalidCentralSystemCertificate"])
+        #expect(kept.first?.techInfo?.contains("unable to get local issuer certificate") == true)
+        #expect(try rig.ledger.queue.count(operator: "billing") == 1)
+        #expect(try rig.ledger.queue.count(operator: "home") == 0)
+        await rig.cleanUp()
+    }
+
     @Test func aFloodOfInvalidMessagesMakesOneEventAMinute() async throws {
         let rig = try await OperatorsRig([("home", .home), ("billing", .billing)])
         #expect(await rig.waitUntilRegistered(["home", "billing"]))

@@ -8,6 +8,8 @@ struct SecurityEventState: Sendable {
     /// Events the disk refused (full, failing): kept in memory, oldest first, and written
     /// on a later tick, with their own timestamps. Bounded; the oldest go first.
     var unwritten: [(request: SecurityEventNotificationRequest, target: String?)] = []
+    /// The last write was refused: said once, not on every tick until space is back.
+    var writeRefused = false
     /// Invalid messages per operator, so that a flood makes one event a minute.
     var invalidMessages: [String: InvalidMessageWindow] = [:]
     /// The connection events said during the current outage of each operator: a link that
@@ -78,10 +80,17 @@ extension Operators {
                 try securityLog.record(
                     Self.logEvent(request, operator: target), for: recipients, at: clock().millisecondsSince1970)
             } catch {
-                logger.error(
-                    "cannot store a security event; kept in memory and tried again",
-                    metadata: ["type": "\(request.type)", "error": "\(error)"])
+                if !securityEvents.writeRefused {
+                    logger.error(
+                        "cannot store a security event; kept in memory and tried again every second",
+                        metadata: ["type": "\(request.type)", "error": "\(error)"])
+                }
+                securityEvents.writeRefused = true
                 break
+            }
+            if securityEvents.writeRefused {
+                logger.notice("security events stored again", metadata: ["waiting": "\(securityEvents.unwritten.count)"])
+                securityEvents.writeRefused = false
             }
             securityEvents.unwritten.removeFirst()
             woken.formUnion(recipients)

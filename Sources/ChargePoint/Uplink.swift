@@ -14,6 +14,7 @@ public enum OutgoingMessage: Sendable, Equatable {
     /// Durable, to every operator; `transactionId` is filled in per operator.
     case stopTransaction(ref: Int64, StopTransactionRequest)
     case firmwareStatus(FirmwareStatusNotificationRequest, to: String?)
+    /// A SignedUpdateFirmware's progress: to its requester (nil: every operator).
     case signedFirmwareStatus(SignedFirmwareStatusNotificationRequest, to: String?)
     case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
     /// GetLog's progress, to the operator that asked.

@@ -7,22 +7,11 @@ import OCPP16
 /// Incoming CALLs: validated, then each handed to its action, which reads its
 /// row of the rule book and carries it out.
 extension Operators {
-    /// The security extension's actions not handled yet: answered NotImplemented. One per
-    /// line; an action leaves the list when its handling comes.
-    static let notYetHandled: Set<OCPPAction> = [
-        .certificateSigned,
-        .deleteCertificate,
-        .getInstalledCertificateIds,
-        .installCertificate,
-        .signCertificate,
-        .signedFirmwareStatusNotification,
-        .signedUpdateFirmware,
-    ]
-
     func answer(_ call: Call, from name: String) async -> Frame {
-        if let action = OCPPAction(name: call.action), Self.notYetHandled.contains(action) {
-            // Typed and validated in OCPP16, handled soon. Until then each gets the answer it
-            // got before it was known, whatever its payload or direction.
+        if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
+            // The security extension's messages are typed and validated in OCPP16; those not
+            // handled yet get the answer they got before they were known, whatever their
+            // payload or direction.
             let error = FrameError(messageId: call.messageId, code: .notImplemented, reason: "unknown action '\(call.action)'")
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
             return .callError(CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
@@ -41,6 +30,18 @@ extension Operators {
         let response = await respond(to: request, from: entry)
         return .callResult(CallResult(messageId: call.messageId, response: response))
     }
+
+    /// The security extension's actions still answered NotImplemented: one a line, each
+    /// removed when it gets its home in `Actions/`.
+    static let unhandledSecurityActions: Set<OCPPAction> = [
+        .certificateSigned,
+        .deleteCertificate,
+        .getInstalledCertificateIds,
+        .installCertificate,
+        .signCertificate,
+        .signedFirmwareStatusNotification,
+        .signedUpdateFirmware,
+    ]
 
     /// Hands the call to its action (`Actions/`, one file each).
     func respond(to request: any OCPPRequest, from entry: OperatorEntry) async -> any OCPPMessage {

@@ -12,6 +12,8 @@ public enum BoardEvent: Sendable, Equatable {
     case evDrawing(connector: Int, drawing: Bool)
     /// A hardware fault appeared or cleared.
     case fault(connector: Int, fault: BoardFault, active: Bool)
+    /// The enclosure's tamper switch went active (opened) or back.
+    case tamper(active: Bool)
     /// The answer to `Board.probe(number)`: the board's event path runs.
     case alive(probe: UInt64)
 }

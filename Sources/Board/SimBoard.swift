@@ -74,6 +74,11 @@ public final class SimBoard: Board {
         if let closed { continuation.yield(.relayFeedback(connector: connector, closed: closed)) }
     }
 
+    /// The enclosure's tamper switch opens (or closes again).
+    public func setTampered(_ active: Bool) {
+        continuation.yield(.tamper(active: active))
+    }
+
     public func raise(_ fault: BoardFault, on connector: Int, active: Bool = true) {
         continuation.yield(.fault(connector: connector, fault: fault, active: active))
     }

@@ -5,6 +5,7 @@ extension ChargePoint {
     /// Called once a second: connection timeouts, reservation expiry,
     /// charging limits that change with the schedule, due meter values.
     public func tick(now: OCPPDateTime, audiences: [String]) async {
+        lastTick = now
         for index in connectors.indices {
             if let pending = connectors[index].pendingStart, pending.until <= now {
                 logger.info("no cable within ConnectionTimeOut: authorization dropped", metadata: ["connector": "\(index + 1)"])
@@ -21,6 +22,7 @@ extension ChargePoint {
         unsavedCaches.removeAll()
         applyLimits(now: now)
         wakeAfterRetry.formUnion(retryUnwritten(now: now))
+        await emitDueSecurityEvents(now: now)
         storeEnergy(now: now, onlyIfDue: true)
         await emitDueMeterValues(audiences: audiences.isEmpty ? [""] : audiences, now: now)
         await advanceFirmware(now: now)

@@ -76,6 +76,10 @@ public actor ChargePoint {
     var diagnosticsWork: Task<Void, Never>?
     /// The root certificate stores of the security extension (nil: none kept).
     var certificateStores: CertificateStores?
+    /// Security events noticed where no message can be awaited: sent on the next tick.
+    var securityEventsDue: [(type: SecurityEventType, techInfo: String?)] = []
+    /// The time of the latest tick, for what completes between ticks without a time of its own.
+    var lastTick: OCPPDateTime?
     public let voltage: Double
     public let phases: Int
     /// What the hardware allows per phase when no profile limits it.

@@ -17,6 +17,8 @@ public enum OutgoingMessage: Sendable, Equatable {
     /// A SignedUpdateFirmware's progress: to its requester (nil: every operator).
     case signedFirmwareStatus(SignedFirmwareStatusNotificationRequest, to: String?)
     case diagnosticsStatus(DiagnosticsStatusNotificationRequest, to: String?)
+    /// GetLog's progress, to the operator that asked.
+    case logStatus(LogStatusNotificationRequest, to: String?)
     /// A security event: to every operator when `to` is nil (events of the charger),
     /// else to the operator whose connection or request it concerns.
     case securityEvent(SecurityEventNotificationRequest, to: String?)

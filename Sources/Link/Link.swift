@@ -26,6 +26,8 @@ public actor Link {
     public typealias OpenHandler = @Sendable (LinkOpening) async throws -> Void
     /// Learns what became of each queued message.
     public typealias OutboxHandler = @Sendable (OutboxMessage, OutboxOutcome) async -> Void
+    /// Learns of what went wrong on the way: refused connections, malformed frames.
+    public typealias IncidentHandler = @Sendable (LinkIncident) async -> Void
 
     public nonisolated let configuration: LinkConfiguration
     let connector: WebSocketConnector
@@ -35,6 +37,7 @@ public actor Link {
     let handleCall: CallHandler
     let handleOpen: OpenHandler?
     let handleOutboxOutcome: OutboxHandler?
+    let handleIncident: IncidentHandler?
 
     /// Where the link is now; `states()` follows the changes.
     public private(set) var state = LinkState.closed
@@ -78,17 +81,21 @@ public actor Link {
     ///     throws, the connection is closed and retried with backoff.
     ///   - onCall: answers the Central System's CALLs; by default everything is NotImplemented.
     ///   - onOutboxOutcome: told about each queued message delivered or given up.
+    ///   - onIncident: told of each connection that failed or ended, and of each malformed frame.
     public init(
         configuration: LinkConfiguration, outbox: (any DurableOutbox)? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "chargeplex.link"),
         onOpen: OpenHandler? = nil, onCall: @escaping CallHandler = Link.notImplemented,
-        onOutboxOutcome: OutboxHandler? = nil
+        onOutboxOutcome: OutboxHandler? = nil, onIncident: IncidentHandler? = nil
     ) throws(LinkError) {
         var connector = try WebSocketConnector(configuration: configuration, group: eventLoopGroup, logger: logger)
         let verifiedRoot = verifiedRoot
         connector.progress = { progress in
             if case .tlsEstablished(let facts) = progress { verifiedRoot.record(facts.trustAnchor) }
+        }
+        if let onIncident {
+            connector.malformedFrame = { reason in Task { await onIncident(.malformedFrame(reason)) } }
         }
         self.configuration = configuration
         self.logger = connector.logger
@@ -97,6 +104,7 @@ public actor Link {
         self.handleCall = onCall
         self.handleOpen = onOpen
         self.handleOutboxOutcome = onOutboxOutcome
+        self.handleIncident = onIncident
     }
 
     /// The DER of the root certificate the latest TLS connection's server was verified with;
@@ -138,6 +146,7 @@ public actor Link {
                 reason = error
             }
             if isStopping || Task.isCancelled { break }
+            await handleIncident?(.connectionEnded(reason))
             let delay = configuration.reconnectBackoff.delay(afterFailures: max(0, failures - 1))
             logger.trace("reconnecting", metadata: ["reason": "\(reason)", "retryIn": "\(LinkState.seconds(delay)) s"])
             report(outageLog.failed(reason.description, at: .now), retryIn: delay)

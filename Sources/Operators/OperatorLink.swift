@@ -36,6 +36,8 @@ public struct LinkHandlers: Sendable {
     public var answer: @Sendable (Call) async -> Frame
     /// A queued message was answered or given up.
     public var delivered: @Sendable (OutboxMessage, OutboxOutcome) async -> Void
+    /// A connection failed or a malformed frame came: maybe a security event.
+    public var incident: @Sendable (LinkIncident) async -> Void = { _ in }
 }
 
 /// Makes the link of one operator.
@@ -53,6 +55,7 @@ extension Operators {
             configuration: configuration, outbox: outbox, logger: logger,
             onOpen: { opening in try await handlers.opened(opening) },
             onCall: handlers.answer,
-            onOutboxOutcome: handlers.delivered)
+            onOutboxOutcome: handlers.delivered,
+            onIncident: handlers.incident)
     }
 }

@@ -8,9 +8,6 @@ import OCPP16
 /// row of the rule book and carries it out.
 extension Operators {
     func answer(_ call: Call, from name: String) async -> Frame {
-        // Client certificate renewal on request (Security/Operators+Renewal.swift); the other
-        // messages ExtendedTriggerMessage asks for are not handled here.
-        if let answer = await signChargePointCertificateTrigger(call, from: name) { return answer }
         if let action = OCPPAction(name: call.action), Self.unhandledSecurityActions.contains(action) {
             // The security extension's messages are typed and validated in OCPP16; those not
             // handled yet get the answer they got before they were known, whatever their
@@ -24,6 +21,7 @@ extension Operators {
             request = try call.validatedRequest(receivedBy: .chargePoint)
         } catch {
             logger.notice("refused a malformed call", metadata: ["operator": "\(name)", "error": "\(error)"])
+            invalidMessage(from: name, reason: "\(call.action): \(error)")
             return .callError(error.reply ?? CallError(messageId: call.messageId, errorCode: error.code, errorDescription: error.reason))
         }
         guard let entry = entries.first(where: { $0.name == name }) else {
@@ -36,10 +34,6 @@ extension Operators {
     /// The security extension's actions still answered NotImplemented: one a line, each
     /// removed when it gets its home in `Actions/`.
     static let unhandledSecurityActions: Set<OCPPAction> = [
-        .extendedTriggerMessage,
-        .getLog,
-        .logStatusNotification,
-        .securityEventNotification,
         .signCertificate,
         .signedFirmwareStatusNotification,
     ]

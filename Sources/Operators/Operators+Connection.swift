@@ -24,6 +24,7 @@ extension Operators {
         let configured = await chargePoint.configuration.integer("HeartbeatInterval", for: name)
         if boot.interval <= 0 { await session.state.setHeartbeatInterval(configured) }
         let interval = await session.state.heartbeatInterval
+        connectionRegistered(name)
         logger.info(
             "registered", metadata: ["operator": "\(name)", "role": "\(session.entry.role.rawValue)", "interval": "\(interval) s"])
         bringUpToDate(name, transactions: await chargePoint.transactions)
@@ -131,6 +132,7 @@ extension Operators {
 
     /// Heartbeats, each operator on its own schedule.
     public func tick() async {
+        securityEventsTick()
         let now = clock()
         for session in sessions.values where await session.state.heartbeatDue(at: now) {
             session.post(HeartbeatRequest())

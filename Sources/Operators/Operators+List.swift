@@ -139,7 +139,8 @@ extension Operators {
                 guard let self else { return await Link.notImplemented(call) }
                 return await self.answer(call, from: name)
             },
-            delivered: { [weak self] message, outcome in await self?.delivered(message, outcome, to: name) })
+            delivered: { [weak self] message, outcome in await self?.delivered(message, outcome, to: name) },
+            incident: { [weak self] incident in await self?.linkIncident(incident, of: name) })
         do {
             link = try settings.makeLink(configuration, outbox, logger, handlers)
         } catch {

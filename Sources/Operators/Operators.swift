@@ -49,6 +49,9 @@ public actor Operators: ChargePointUplink {
     let chargePoint: ChargePoint
     let ledger: TransactionLedger
     var queue: MessageQueue { ledger.queue }
+    /// Every security event, kept and queued for its recipients in one commit.
+    public nonisolated let securityLog: SecurityLog
+    var securityEvents = SecurityEventState()
     let store: KeyValueStore?
     let settings: Settings
     let clock: @Sendable () -> OCPPDateTime
@@ -82,6 +85,7 @@ public actor Operators: ChargePointUplink {
     ) {
         self.chargePoint = chargePoint
         self.ledger = TransactionLedger(queue: queue)
+        self.securityLog = SecurityLog(queue: queue)
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -144,8 +148,10 @@ public actor Operators: ChargePointUplink {
             post(request, to: target)
         case .diagnosticsStatus(let request, let target):
             post(request, to: target)
-        case .securityEvent(let request, let target):
+        case .logStatus(let request, let target):
             post(request, to: target)
+        case .securityEvent(let request, let target):
+            recordSecurityEvent(request, to: target)
         case .startTransaction, .stopTransaction:
             wakeLinks(of: nil)
         case .meterValues(let ref, let request, let target):

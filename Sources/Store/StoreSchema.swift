@@ -39,5 +39,6 @@ public enum StoreSchema {
         Migration("typed transactions", sql: TransactionTables.migration),
         Migration("typed authorization lists and caches", sql: AuthorizationStore.migration),
         Migration("typed charging profiles", sql: ChargingProfileTable.migration),
+        Migration("security log", sql: SecurityLog.migration),
     ]
 }

@@ -14,7 +14,7 @@ struct Chargeplex: AsyncParsableCommand {
         version: ChargeplexVersion.string,
         subcommands: [
             RunCommand.self, StatusCommand.self, OperatorsCommand.self, SimCommand.self, ConfigCommand.self, BoardCommandGroup.self,
-            DoctorCommand.self, LogCommand.self, FirmwareInstallCommand.self,
+            DoctorCommand.self, LogCommand.self, SecurityLogCommand.self, FirmwareInstallCommand.self,
         ])
 }
 

@@ -82,6 +82,7 @@ import Testing
         #expect(firmware.installed == ["/var/lib/chargeplex/firmware/fw-2.bin"])
         #expect(Self.statuses(harness.uplink) == [.downloading, .downloaded, .installing, .installed])
         #expect(restarts.all == [.restart(.hard)])
+        #expect(SecurityEventSourceTests.securityEvents(harness.uplink).map(\.type) == ["FirmwareUpdated"])
     }
 
     @Test func retriesAfterTheIntervalThenReportsDownloadFailed() async throws {

@@ -257,3 +257,11 @@ def test_once_space_is_back_a_new_session_starts(full_disk):
 
 def test_the_queues_drain_and_every_transaction_is_well_formed(full_disk):
     check(full_disk, DRAINS)
+
+
+def test_every_operator_hears_the_full_disk_as_a_security_event_once_space_is_back(full_disk):
+    def heard(system):
+        return [c for c in system.calls("SecurityEventNotification") if c["payload"]["type"] == "MemoryExhaustion"]
+    for name, system in full_disk.systems.items():
+        events = wait_until(lambda: heard(system), 30, "%s hears MemoryExhaustion" % name)
+        assert "full" in events[0]["payload"]["techInfo"]

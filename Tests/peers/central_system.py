@@ -286,6 +286,18 @@ class CentralSystemSide(OcppChargePoint):
     def on_firmware_status_notification(self, **_):
         return ocpp.v16.call_result.FirmwareStatusNotification()
 
+    @on(Action.security_event_notification, skip_schema_validation=True)
+    def on_security_event_notification(self, **_):
+        return ocpp.v16.call_result.SecurityEventNotification()
+
+    @on(Action.signed_firmware_status_notification, skip_schema_validation=True)
+    def on_signed_firmware_status_notification(self, **_):
+        return ocpp.v16.call_result.SignedFirmwareStatusNotification()
+
+    @on(Action.log_status_notification, skip_schema_validation=True)
+    def on_log_status_notification(self, **_):
+        return ocpp.v16.call_result.LogStatusNotification()
+
 
 class CentralSystem:
     def __init__(self, options):

@@ -9,6 +9,7 @@
 //   energy connector=1 wattHours=12345
 //   evDrawing connector=1 drawing=true
 //   fault connector=1 fault=PowerSwitchFailure active=true
+//   tamper active=true
 //
 //   relay 1 on | relay 1 off
 //   limit 1 16.5
@@ -30,6 +31,8 @@ extension BoardEvent {
             "evDrawing connector=\(connector) drawing=\(drawing)"
         case .fault(let connector, let fault, let active):
             "fault connector=\(connector) fault=\(fault.rawValue) active=\(active)"
+        case .tamper(let active):
+            "tamper active=\(active)"
         case .alive(let probe):
             "alive probe=\(probe)"
         }
@@ -43,6 +46,11 @@ extension BoardEvent {
         for word in words.dropFirst() {
             guard let equals = word.firstIndex(of: "=") else { return nil }
             fields[word[..<equals]] = word[word.index(after: equals)...]
+        }
+        if name == "tamper" {
+            guard fields.count == 1, let active = fields["active"].flatMap({ Bool(String($0)) }) else { return nil }
+            self = .tamper(active: active)
+            return
         }
         if name == "alive" {
             guard fields.count == 1, let probe = fields["probe"].flatMap({ UInt64($0) }) else { return nil }

@@ -34,6 +34,9 @@ struct BoardLogic {
 
     private var connectors: [ConnectorState]
     private var readers: [ReaderState]
+    /// The tamper switch, when the pin map has one; debounced like a plug.
+    private var tamper: Debouncer?
+    static let tamperDebounceMilliseconds = 50
 
     /// `levels` holds the inputs' logical levels read at start.
     init(pinMap: PinMap, initialWattHours: [Int: Int64], levels: [LineRole: Bool], now: UInt64) {
@@ -61,6 +64,9 @@ struct BoardLogic {
             }
             return state
         }
+        if pinMap.tamper != nil {
+            tamper = Debouncer(level: levels[.tamper] ?? false, at: now, interval: milliseconds(Self.tamperDebounceMilliseconds))
+        }
         readers = pinMap.readers.map { pins in
             ReaderState(connector: pins.connector, decoder: WiegandDecoder(.init(
                 frameBits: pins.frameBits, idTagFormat: pins.idTagFormat,
@@ -72,6 +78,8 @@ struct BoardLogic {
     /// have to assume "unplugged, open, zero".
     func startOutputs() -> [Output] {
         var outputs: [Output] = []
+        // An enclosure found open at start is reported; a closed one is the normal case.
+        if tamper?.level == true { outputs.append(.event(.tamper(active: true))) }
         for state in connectors {
             let number = state.pins.number
             outputs.append(.event(.plug(connector: number, connected: state.plug.level)))
@@ -87,7 +95,7 @@ struct BoardLogic {
 
     /// The earliest moment `poll` has something to do.
     var nextDeadline: UInt64? {
-        var deadlines: [UInt64] = readers.compactMap(\.decoder.deadline)
+        var deadlines: [UInt64] = readers.compactMap(\.decoder.deadline) + [tamper?.deadline].compactMap { $0 }
         for state in connectors {
             deadlines += [state.plug.deadline, state.feedback?.deadline, state.supervisor?.deadline, state.buzzerOffAt]
                 .compactMap { $0 }
@@ -114,6 +122,8 @@ struct BoardLogic {
             let bit: Bool = if case .wiegandData1 = edge.role { true } else { false }
             let outcome = readers[index].decoder.pulse(bit, at: edge.time)
             return outcome.map { Self.frameFinished($0, reader: readers[index], now: now) } ?? []
+        case .tamper:
+            return tamper?.edge(to: edge.level, at: edge.time).map { .event(.tamper(active: $0.level)) } ?? []
         case .relay, .readyLight, .chargingLight, .faultLight, .buzzer:
             return []
         }
@@ -121,6 +131,7 @@ struct BoardLogic {
 
     mutating func poll(now: UInt64) -> [Output] {
         var outputs: [Output] = []
+        if let change = tamper?.poll(now: now) { outputs.append(.event(.tamper(active: change.level))) }
         for index in readers.indices {
             if let outcome = readers[index].decoder.poll(now: now) {
                 outputs += Self.frameFinished(outcome, reader: readers[index], now: now)

@@ -16,6 +16,8 @@ public struct PinMap: Sendable, Equatable {
     public var connectors: [ConnectorPins]
     /// Wiegand readers, in file order.
     public var readers: [ReaderPins]
+    /// The enclosure's tamper switch, `[board] tamper`: logical high = tampered.
+    public var tamper: LineSpec? = nil
 
     /// Every line the map uses, with what the board does with it.
     public var lines: [Line] {
@@ -35,6 +37,7 @@ public struct PinMap: Sendable, Equatable {
             all.append(Line(role: .wiegandData0(index), spec: reader.data0))
             all.append(Line(role: .wiegandData1(index), spec: reader.data1))
         }
+        if let tamper { all.append(Line(role: .tamper, spec: tamper)) }
         return all
     }
 
@@ -82,12 +85,13 @@ public enum LineRole: Sendable, Hashable, CustomStringConvertible {
     case relay(Int), relayFeedback(Int), plug(Int), meter(Int)
     case readyLight(Int), chargingLight(Int), faultLight(Int), buzzer(Int)
     case wiegandData0(Int), wiegandData1(Int)
+    case tamper
 
     /// Outputs are driven by the board; inputs are watched for edges.
     public var isOutput: Bool {
         switch self {
         case .relay, .readyLight, .chargingLight, .faultLight, .buzzer: true
-        case .relayFeedback, .plug, .meter, .wiegandData0, .wiegandData1: false
+        case .relayFeedback, .plug, .meter, .wiegandData0, .wiegandData1, .tamper: false
         }
     }
 
@@ -113,6 +117,7 @@ public enum LineRole: Sendable, Hashable, CustomStringConvertible {
         case .buzzer(let c): "connector \(c) buzzer"
         case .wiegandData0(let r): "reader \(r + 1) D0"
         case .wiegandData1(let r): "reader \(r + 1) D1"
+        case .tamper: "tamper switch"
         }
     }
 }

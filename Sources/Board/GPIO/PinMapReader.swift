@@ -27,6 +27,7 @@ private struct PinMapReader {
     private var boardName: String?
     private var connectors: [Int: (pins: ConnectorPins, line: Int)] = [:]
     private var readers: [(pins: ReaderPins, section: String, line: Int)] = []
+    private var tamper: LineSpec?
 
     init(file: String) { self.file = file }
 
@@ -47,15 +48,16 @@ private struct PinMapReader {
         guard let board = sections.first(where: { $0.name == "board" }) else {
             throw PinMapError(file: file, key: "board", reason: "the [board] section with the GPIO chip is missing")
         }
-        try readBoard(board)
+        // The other chips first: the board's own tamper line may sit on one of them.
         if let extra = sections.first(where: { $0.name == "chips" }) { try readChips(extra) }
+        try readBoard(board)
         for section in sections {
             if section.name.hasPrefix("connector.") { try readConnector(section) }
             if section.name == "reader" || section.name.hasPrefix("reader.") { try readReader(section) }
         }
         let map = PinMap(
             file: file, boardName: boardName ?? file, chips: chips,
-            connectors: try orderedConnectors(), readers: readers.map(\.pins))
+            connectors: try orderedConnectors(), readers: readers.map(\.pins), tamper: tamper)
         try checkReaders()
         try checkNoLineUsedTwice(map.lines)
         return map
@@ -68,6 +70,7 @@ private struct PinMapReader {
             throw keys.error("chip", "is required: the GPIO chip's name, label or path", line: section.line)
         }
         chips["main"] = chip
+        tamper = try line("tamper", &keys)
         try keys.refuseUnread()
     }
 

@@ -3,7 +3,18 @@ import OCPP16
 /// Why a download, an upload or an installation did not work, in words for the log.
 public struct TransferFailure: Error, Sendable, Equatable {
     public var reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// The HTTP status the server refused with, when it answered.
+    public var httpStatus: Int?
+    /// The location names a way of transfer this charger does not have (ftp://, ...).
+    public var unsupportedLocation: Bool
+    public init(_ reason: String, httpStatus: Int? = nil, unsupportedLocation: Bool = false) {
+        self.reason = reason
+        self.httpStatus = httpStatus
+        self.unsupportedLocation = unsupportedLocation
+    }
+
+    /// Whether another attempt can help: not with a location the charger cannot use.
+    var retryable: Bool { !unsupportedLocation }
 }
 
 /// The retries and retryInterval of UpdateFirmware and GetDiagnostics, as
@@ -215,6 +226,10 @@ extension ChargePoint {
         case .success:
             logger.notice("firmware installed: restarting")
             await reportFirmware(.installed, for: update)
+            if let now = lastTick {
+                let previous = identity.firmwareVersion.map { ", replacing \($0)" } ?? ""
+                await securityEvent(.firmwareUpdated, techInfo: "new firmware installed\(previous); restarting", now: now)
+            }
             requests?(.restart(.hard))
         case .failure(let failure):
             logger.error("firmware installation failed", metadata: ["reason": "\(failure.reason)"])

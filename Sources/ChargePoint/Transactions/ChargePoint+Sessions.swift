@@ -63,6 +63,12 @@ extension ChargePoint {
             } else {
                 connectors[index].faults.remove(fault)
             }
+        case .tamper(let active):
+            if active {
+                await securityEvent(.tamperDetectionActivated, techInfo: "the enclosure's tamper switch opened", now: now)
+            } else {
+                logger.notice("the enclosure's tamper switch closed again")
+            }
         case .alive:
             // The daemon's watchdog takes its answers before they come here.
             return

@@ -126,6 +126,9 @@ extension ChargePoint {
     func storageFailed(_ error: any Error) {
         if !storageFailing {
             logger.error("cannot write the charger's state", metadata: ["error": "\(error)"])
+            if Self.isFullDisk(error) {
+                securityEventDue(.memoryExhaustion, techInfo: "the state directory is full: \(error)")
+            }
         }
         storageFailing = true
     }

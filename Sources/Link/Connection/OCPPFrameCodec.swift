@@ -15,9 +15,11 @@ final class OCPPFrameCodec: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let logger: Logger
+    private let malformed: (@Sendable (String) -> Void)?
 
-    init(logger: Logger) {
+    init(logger: Logger, malformed: (@Sendable (String) -> Void)? = nil) {
         self.logger = logger
+        self.malformed = malformed
     }
 
     /// The longest frame text a log line holds; journald splits lines longer than 48 KiB.
@@ -39,6 +41,7 @@ final class OCPPFrameCodec: ChannelDuplexHandler {
             context.fireChannelRead(wrapInboundOut(frame))
         } catch {
             let preview = Secrets.maskingFrame(String(decoding: bytes.prefix(120), as: UTF8.self))
+            malformed?("\(error)")
             if let reply = error.reply {
                 logger.warning(
                     "malformed frame answered with CALLERROR",

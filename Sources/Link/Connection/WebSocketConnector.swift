@@ -35,6 +35,8 @@ struct WebSocketConnector: Sendable {
     let logger: Logger
     /// Told how far the opening gets (a connection check); nil for a link.
     var progress: (@Sendable (OpeningProgress) -> Void)? = nil
+    /// Told of each frame from the server that was refused as malformed.
+    var malformedFrame: (@Sendable (String) -> Void)? = nil
 
     /// Checks the configuration and loads its TLS context: how a link and a connection check
     /// prepare, so that both open the same way. The logger gets the endpoint as metadata.
@@ -186,7 +188,7 @@ struct WebSocketConnector: Sendable {
             WebSocketMessageHandler(
                 maximumMessageSize: configuration.maximumMessageSize,
                 closingTimeout: TimeAmount(configuration.closingTimeout)))
-        try pipeline.addHandler(OCPPFrameCodec(logger: logger))
+        try pipeline.addHandler(OCPPFrameCodec(logger: logger, malformed: malformedFrame))
         let (frames, continuation) = AsyncThrowingStream.makeStream(of: Frame.self, throwing: (any Error).self)
         try pipeline.addHandler(FrameInbox(continuation: continuation))
         return .upgraded(OpenConnection(channel: channel, frames: frames))

@@ -5,15 +5,22 @@ import OCPP16
 /// BootNotification and Heartbeat belong to its connection.
 extension TriggerMessageRequest: IncomingAction {
     func carryOut(_ context: ActionContext) async -> TriggerMessageResponse {
-        switch requestedMessage {
+        TriggerMessageResponse(status: await context.trigger(triggered, connectorId: connectorId))
+    }
+}
+
+extension ActionContext {
+    /// Sends what TriggerMessage or ExtendedTriggerMessage asked for, to the requester.
+    func trigger(_ message: TriggeredMessage, connectorId: Int?) async -> TriggerMessageStatus {
+        switch message {
         case .bootNotification:
-            await context.operators.postToConnection(context.chargePoint.bootNotification, of: context.entry.name)
-            return TriggerMessageResponse(status: .accepted)
+            await operators.postToConnection(chargePoint.bootNotification, of: entry.name)
+            return .accepted
         case .heartbeat:
-            await context.operators.postToConnection(HeartbeatRequest(), of: context.entry.name)
-            return TriggerMessageResponse(status: .accepted)
+            await operators.postToConnection(HeartbeatRequest(), of: entry.name)
+            return .accepted
         default:
-            return await context.chargePoint.respond(to: self, from: context.origin, now: context.now)
+            return await chargePoint.trigger(message, connectorId: connectorId, for: entry.name, now: now)
         }
     }
 }

@@ -182,18 +182,6 @@ extension Operators {
         }
     }
 
-    /// ExtendedTriggerMessage(SignChargePointCertificate): a renewal for the requester. Any
-    /// other requested message is not handled here (nil).
-    func signChargePointCertificateTrigger(_ call: Call, from name: String) async -> Frame? {
-        guard call.action == OCPPAction.extendedTriggerMessage.rawValue,
-            let request = try? call.validatedRequest(receivedBy: .chargePoint) as? ExtendedTriggerMessageRequest,
-            request.requestedMessage == .signChargePointCertificate
-        else { return nil }
-        let started = await renewClientCertificate(for: name)
-        let response = ExtendedTriggerMessageResponse(status: started ? .accepted : .rejected)
-        return .callResult(CallResult(messageId: call.messageId, response: response))
-    }
-
     static func milliseconds(_ duration: Duration) -> Int64 {
         duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }

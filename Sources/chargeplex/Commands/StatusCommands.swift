@@ -35,10 +35,11 @@ struct SimCommand: ParsableCommand {
               chargeplex sim swipe 1 04A2B3C4
               chargeplex sim drawing 1 off
               chargeplex sim unplug 1
+              chargeplex sim tamper on      (the enclosure's tamper switch; no connector)
             """)
 
     enum Action: String, CaseIterable, ExpressibleByArgument {
-        case plug, unplug, swipe, drawing, weld
+        case plug, unplug, swipe, drawing, weld, tamper
     }
 
     @OptionGroup var state: StateOptions
@@ -46,13 +47,20 @@ struct SimCommand: ParsableCommand {
     @Argument(help: "What happens on the connector.")
     var action: Action
 
-    @Argument(help: "The connector, from 1.")
-    var connector: Int
+    @Argument(help: "The connector, from 1; for tamper, on (the default) or off.")
+    var connector: String?
 
     @Argument(help: "The idTag for swipe; on or off for drawing.")
     var argument: String?
 
     func validate() throws {
+        if action == .tamper {
+            guard argument == nil, connector == nil || connector == "on" || connector == "off" else {
+                throw ValidationError("tamper takes no connector: sim tamper [on|off]")
+            }
+            return
+        }
+        guard let connector, Int(connector) != nil else { throw ValidationError("\(action.rawValue) needs the connector number") }
         if action == .swipe && argument == nil { throw ValidationError("swipe needs the idTag of the card") }
         if action == .drawing, let argument, argument != "on" && argument != "off" {
             throw ValidationError("drawing is on or off")
@@ -63,7 +71,8 @@ struct SimCommand: ParsableCommand {
     }
 
     func run() throws {
-        let command = (["sim", action.rawValue, String(connector)] + (argument.map { [$0] } ?? [])).joined(separator: " ")
+        let command = (["sim", action.rawValue] + (connector.map { [$0] } ?? []) + (argument.map { [$0] } ?? []))
+            .joined(separator: " ")
         print(try ask(command, state), terminator: "")
     }
 }

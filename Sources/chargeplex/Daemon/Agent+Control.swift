@@ -19,6 +19,8 @@ extension Agent {
             return log(Array(words.dropFirst()))
         case "config":
             return .text(await configurationText())
+        case "security-log":
+            return await securityLog(Array(words.dropFirst()))
         default:
             return .refused("unknown command: \(line.prefix(80))")
         }
@@ -104,8 +106,15 @@ extension Agent {
         guard let simulated else {
             return .refused("the board is not simulated (kind = \"\(configuration.board.kind.rawValue)\"): sim drives a simulated board only")
         }
+        if words.first == "tamper" {
+            guard words.count <= 2, words.count == 1 || words[1] == "on" || words[1] == "off" else {
+                return .refused("usage: sim tamper [on|off]")
+            }
+            simulated.setTampered(words.count == 1 || words[1] == "on")
+            return .text("ok\n")
+        }
         guard words.count >= 2, let connector = Int(words[1]) else {
-            return .refused("usage: sim plug|unplug|swipe|drawing|weld CONNECTOR [ARGUMENT]")
+            return .refused("usage: sim plug|unplug|swipe|drawing|weld CONNECTOR [ARGUMENT], or sim tamper [on|off]")
         }
         let count = board.connectorCount
         guard (1...count).contains(connector) else {

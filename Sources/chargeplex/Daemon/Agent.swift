@@ -116,11 +116,15 @@ final class Agent: Sendable {
         }
         let certificates = CertificateStores(stateDirectory: configuration.stateDirectory)
         await chargePoint.useFirmwareVerifier(ManufacturerFirmwareVerifier(store: certificates.manufacturer))
-        await chargePoint.useDiagnostics(AgentDiagnostics { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) })
+        await chargePoint.useDiagnostics(
+            AgentDiagnostics(
+                report: { [self] start, stop in await self.diagnosticsReport(from: start, until: stop) },
+                securityLog: { [self] start, stop in self.securityLogReport(from: start, until: stop) }))
         await chargePoint.useCertificates(certificates)
         await chargePoint.loadState()
         // The list first: what recovery stores must go to every operator's queue.
         await operators.start(configured: configuration.operators)
+        await operators.securityEvent(.startupOfTheDevice, techInfo: "chargeplex \(ChargeplexVersion.string) started")
         await chargePoint.recover(energy: try energyRegisters(), now: WallClock.now())
         let control = try await ControlServer(path: socketPath, group: MultiThreadedEventLoopGroup.singleton) { [self] line in
             await self.control(line)

@@ -8,6 +8,7 @@ final class SoftwareTPM: @unchecked Sendable {
     let directory: String
     let port: Int
     private let process = Process()
+    private let lifeline = Pipe()
 
     struct Unavailable: Error, CustomStringConvertible { let description: String }
 
@@ -19,11 +20,18 @@ final class SoftwareTPM: @unchecked Sendable {
         directory = tool.directory
         port = 23_000 + Int(getpid() % 2000) * 2
         try FileManager.default.createDirectory(atPath: "\(directory)/state", withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/swtpm")
+        // swtpm lives as long as this process holds the pipe: the shell kills it when the
+        // pipe ends, however the test run ends (a static is never deinitialised). KILL, as
+        // the test runner may hand its children an ignored TERM.
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [
-            "socket", "--tpm2", "--tpmstate", "dir=\(directory)/state", "--server", "type=tcp,port=\(port),bindaddr=127.0.0.1",
-            "--ctrl", "type=tcp,port=\(port + 1),bindaddr=127.0.0.1", "--flags", "not-need-init,startup-clear",
+            "-c",
+            "swtpm socket --tpm2 --tpmstate dir=\"$1/state\" --server type=tcp,port=$2,bindaddr=127.0.0.1"
+                + " --ctrl type=tcp,port=$(($2 + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear & tpm=$!;"
+                + " trap 'kill -9 $tpm' EXIT HUP INT TERM; cat >/dev/null",
+            "swtpm-guard", directory, "\(port)",
         ]
+        process.standardInput = lifeline
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/swtpm") else {

@@ -21,7 +21,7 @@ public enum CertificateChain {
         guard let untrusted = shim_sk_X509_new_null() else { throw .openSSL("OpenSSL cannot allocate") }
         defer { shim_sk_X509_pop_free(untrusted) }
         for certificate in chain.dropFirst() {
-            guard let parsed = try? certificate.duplicateX509() else { throw SecurityError("certificate \(certificate.subject) does not parse") }
+            let parsed = try certificate.duplicateX509()
             guard shim_sk_X509_push(untrusted, parsed) > 0 else {
                 X509_free(parsed)
                 throw .openSSL("OpenSSL cannot allocate")

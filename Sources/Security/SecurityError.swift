@@ -15,9 +15,9 @@ public struct SecurityError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-enum OpenSSLErrors {
+public enum OpenSSLErrors {
     /// Empties OpenSSL's per-thread error queue into one line.
-    static func drain() -> String {
+    public static func drain() -> String {
         var reasons: [String] = []
         while true {
             let code = ERR_get_error()

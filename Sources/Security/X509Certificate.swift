@@ -25,6 +25,10 @@ public struct X509Certificate: Sendable, Hashable, CustomStringConvertible {
     public let isCA: Bool
     /// The DER of the SubjectPublicKeyInfo.
     public let publicKeyInfo: [UInt8]
+    /// The DER of the issuer's name, and the subjectPublicKey BIT STRING's contents: what
+    /// OCSP and OCPP hash to name a certificate and its issuer's key.
+    let issuerNameDER: [UInt8]
+    let publicKeyBits: [UInt8]
 
     public init(der: [UInt8]) throws(SecurityError) {
         let facts = try Self.withParsed(der) { (x509) throws(SecurityError) -> Facts in try Facts(x509) }
@@ -38,6 +42,8 @@ public struct X509Certificate: Sendable, Hashable, CustomStringConvertible {
         notAfter = facts.notAfter
         isCA = facts.isCA
         publicKeyInfo = facts.publicKeyInfo
+        issuerNameDER = facts.issuerNameDER
+        publicKeyBits = facts.publicKeyBits
     }
 
     /// Every certificate in a PEM text, in order. Text between the blocks is ignored;
@@ -98,14 +104,10 @@ public struct X509Certificate: Sendable, Hashable, CustomStringConvertible {
     /// DER name and of the issuer's public key bits, and the serial number. `issuer` is the
     /// certificate that signed this one; nil for a self-issued certificate.
     public func hashData(_ algorithm: HashAlgorithm, issuer: X509Certificate? = nil) -> CertificateHashData {
-        let issuerKeyBits = (issuer ?? self).publicKeyBits
-        let issuerName = (try? Self.withParsed(der) { (x509) throws(SecurityError) -> [UInt8] in
-            derEncoding { i2d_X509_NAME(X509_get_issuer_name(x509), $0) } ?? []
-        }) ?? []
-        return CertificateHashData(
+        CertificateHashData(
             hashAlgorithm: algorithm,
-            issuerNameHash: BoundedString(truncating: hex(Digest.hash(issuerName, algorithm: algorithm))),
-            issuerKeyHash: BoundedString(truncating: hex(Digest.hash(issuerKeyBits, algorithm: algorithm))),
+            issuerNameHash: BoundedString(truncating: hex(Digest.hash(issuerNameDER, algorithm: algorithm))),
+            issuerKeyHash: BoundedString(truncating: hex(Digest.hash((issuer ?? self).publicKeyBits, algorithm: algorithm))),
             serialNumber: BoundedString(truncating: serialNumber))
     }
 
@@ -121,15 +123,6 @@ public struct X509Certificate: Sendable, Hashable, CustomStringConvertible {
         let lower = text.lowercased()
         let trimmed = lower.drop { $0 == "0" }
         return trimmed.isEmpty ? "0" : String(trimmed)
-    }
-
-    /// The subjectPublicKey BIT STRING's contents (what OCSP and OCPP hash as the key).
-    var publicKeyBits: [UInt8] {
-        (try? Self.withParsed(der) { (x509) throws(SecurityError) -> [UInt8] in
-            guard let bits = X509_get0_pubkey_bitstr(x509), let data = ASN1_STRING_get0_data(bits) else { return [] }
-            let count = Int(ASN1_STRING_length(bits))
-            return Array(UnsafeBufferPointer(start: data, count: max(0, count)))
-        }) ?? []
     }
 
     /// Runs `body` with an OpenSSL X509 parsed from `der`, freed afterwards.
@@ -161,6 +154,8 @@ private struct Facts {
     var notAfter: Int64
     var isCA: Bool
     var publicKeyInfo: [UInt8]
+    var issuerNameDER: [UInt8]
+    var publicKeyBits: [UInt8]
 
     init(_ x509: OpaquePointer) throws(SecurityError) {
         guard let subjectName = X509_get_subject_name(x509), let issuerName = X509_get_issuer_name(x509) else {
@@ -180,6 +175,14 @@ private struct Facts {
             throw .openSSL("certificate with an unreadable public key")
         }
         publicKeyInfo = info
+        guard let issuerDER = derEncoding({ i2d_X509_NAME(issuerName, $0) }) else {
+            throw .openSSL("certificate with an unencodable issuer name")
+        }
+        issuerNameDER = issuerDER
+        guard let bits = X509_get0_pubkey_bitstr(x509), let data = ASN1_STRING_get0_data(bits) else {
+            throw .openSSL("certificate with an unreadable public key")
+        }
+        publicKeyBits = Array(UnsafeBufferPointer(start: data, count: max(0, Int(ASN1_STRING_length(bits)))))
     }
 
     static func text(of name: OpaquePointer) throws(SecurityError) -> String {

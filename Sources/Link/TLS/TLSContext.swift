@@ -85,15 +85,5 @@ final class TLSContext: @unchecked Sendable {
     }
 
     /// Empties OpenSSL's per-thread error queue into one line of text.
-    static func drainErrors() -> String {
-        var reasons: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return reasons.isEmpty ? "no OpenSSL error recorded" : reasons.joined(separator: "; ")
-    }
+    static func drainErrors() -> String { OpenSSLErrors.drain() }
 }

@@ -15,4 +15,7 @@ public protocol Board: AnyObject, Sendable {
     /// once the board's own event thread has come round to it, behind every
     /// event reported before. Never blocks. The daemon's watchdog sends it.
     func probe(_ number: UInt64)
+    /// The connectors' meters that sign their readings (OCMF); nil when the
+    /// board has none. Defaults to nil.
+    var signedMeters: (any SignedMeters)? { get }
 }

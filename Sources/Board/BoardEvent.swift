@@ -14,6 +14,15 @@ public enum BoardEvent: Sendable, Equatable {
     case fault(connector: Int, fault: BoardFault, active: Bool)
     /// The enclosure's tamper switch went active (opened) or back.
     case tamper(active: Bool)
+    /// A reading of the connector's Modbus meter (`[meter.N]` in the pin
+    /// map), as the meter gave it: its energy register is the meter's own
+    /// and may go backwards when the meter is reset or swapped, which the
+    /// charge point detects. Sent once per poll cycle.
+    case meterReading(connector: Int, reading: MeterReading)
+    /// An external power limit (a grid operator's control contact, a local
+    /// energy manager) began (`watts`), changed, or ended (nil). Each source
+    /// is one more party in the lowest-of-all merge.
+    case externalLimit(source: ExternalLimitSource, watts: Double?)
     /// The answer to `Board.probe(number)`: the board's event path runs.
     case alive(probe: UInt64)
 }
@@ -28,4 +37,42 @@ public enum BoardFault: String, Sendable, CaseIterable {
     case powerMeterFailure = "PowerMeterFailure"
     case readerFailure = "ReaderFailure"
     case emergencyStop = "EmergencyStop"
+}
+
+/// What a Modbus meter reports in one poll cycle; nil for what its
+/// register map does not offer or what could not be read.
+public struct MeterReading: Sendable, Equatable {
+    /// Energy.Active.Import.Register in Wh, as the meter counts it.
+    public var energyWattHours: Int64?
+    /// Power.Active.Import, all phases together, in W.
+    public var powerWatts: Double?
+    /// Current.Import per phase L1, L2, L3, in A.
+    public var currentAmperes: [Double?]
+    /// Voltage per phase L1-N, L2-N, L3-N, in V.
+    public var voltageVolts: [Double?]
+    /// Frequency in Hz.
+    public var frequencyHertz: Double?
+    /// The meter's serial number when its map has one: a new serial is a
+    /// swapped meter.
+    public var serial: String?
+
+    public init(
+        energyWattHours: Int64? = nil, powerWatts: Double? = nil, currentAmperes: [Double?] = [],
+        voltageVolts: [Double?] = [], frequencyHertz: Double? = nil, serial: String? = nil
+    ) {
+        self.energyWattHours = energyWattHours
+        self.powerWatts = powerWatts
+        self.currentAmperes = currentAmperes
+        self.voltageVolts = voltageVolts
+        self.frequencyHertz = frequencyHertz
+        self.serial = serial
+    }
+}
+
+/// Where an external power limit comes from.
+public enum ExternalLimitSource: String, Sendable, Hashable, CaseIterable {
+    /// A control contact on a GPIO input (`[limit]` in the pin map).
+    case contact
+    /// A holding register written by a local energy manager over Modbus/TCP.
+    case energyManager = "energy-manager"
 }

@@ -35,6 +35,10 @@ extension BoardEvent {
             "tamper active=\(active)"
         case .alive(let probe):
             "alive probe=\(probe)"
+        case .meterReading(let connector, let reading):
+            "meter connector=\(connector)" + reading.lineFields
+        case .externalLimit(let source, let watts):
+            "externalLimit source=\(source.rawValue) watts=\(watts.map { "\($0)" } ?? "-")"
         }
     }
 
@@ -119,5 +123,19 @@ extension BoardCommand {
         default:
             return nil
         }
+    }
+}
+
+extension MeterReading {
+    /// ` energyWh=… powerW=… …` for what the reading has.
+    var lineFields: String {
+        var text = ""
+        if let energyWattHours { text += " energyWh=\(energyWattHours)" }
+        if let powerWatts { text += " powerW=\(powerWatts)" }
+        for (index, value) in currentAmperes.enumerated() { if let value { text += " currentL\(index + 1)=\(value)" } }
+        for (index, value) in voltageVolts.enumerated() { if let value { text += " voltageL\(index + 1)=\(value)" } }
+        if let frequencyHertz { text += " frequencyHz=\(frequencyHertz)" }
+        if let serial { text += " serial=\(serial)" }
+        return text
     }
 }

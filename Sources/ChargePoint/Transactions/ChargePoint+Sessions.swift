@@ -69,6 +69,9 @@ extension ChargePoint {
             } else {
                 logger.notice("the enclosure's tamper switch closed again")
             }
+        case .meterReading, .externalLimit:
+            // Handled as the meter and external-limit work lands.
+            return
         case .alive:
             // The daemon's watchdog takes its answers before they come here.
             return

@@ -27,11 +27,18 @@ public final class SimBoard: Board {
     /// Line voltage and phases used to turn amperes into power.
     public let voltage: Double
     public let phases: Int
+    /// The power the simulated control contact imposes, W (`[limit]
+    /// contact_power_w` of a pin map named for the simulated board).
+    public let limitContactWatts: Double
 
-    public init(connectorCount: Int = 2, voltage: Double = 230, phases: Int = 3, initialWattHours: Int64 = 0) {
+    public init(
+        connectorCount: Int = 2, voltage: Double = 230, phases: Int = 3, initialWattHours: Int64 = 0,
+        limitContactWatts: Double = Double(ExternalLimitPins.defaultPowerWatts)
+    ) {
         self.connectorCount = connectorCount
         self.voltage = voltage
         self.phases = phases
+        self.limitContactWatts = limitContactWatts
         var connectors = Array(repeating: Connector(), count: connectorCount)
         for index in connectors.indices { connectors[index].wattHours = initialWattHours }
         state = Mutex(connectors)
@@ -77,6 +84,12 @@ public final class SimBoard: Board {
     /// The enclosure's tamper switch opens (or closes again).
     public func setTampered(_ active: Bool) {
         continuation.yield(.tamper(active: active))
+    }
+
+    /// The grid operator's control contact closes (the limit is imposed)
+    /// or opens again.
+    public func setLimitContact(_ active: Bool) {
+        continuation.yield(.externalLimit(source: .contact, watts: active ? limitContactWatts : nil))
     }
 
     public func raise(_ fault: BoardFault, on connector: Int, active: Bool = true) {

@@ -56,6 +56,8 @@ public actor ChargePoint {
     /// A TxProfile that came with a RemoteStartTransaction, installed when
     /// the transaction starts.
     var pendingRemoteProfiles: [Int: (profile: ChargingProfile, operatorName: String)] = [:]
+    /// What each external limit source reported last (never stored).
+    var externalLimits: [ExternalLimitSource: ExternalLimitState] = [:]
     var sampling = SamplingState()
     /// Signed Transaction.Begin readings still being taken, by transaction.
     var signedBeginsInFlight: [Int64: Task<Void, Never>] = [:]

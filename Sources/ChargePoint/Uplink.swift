@@ -1,3 +1,4 @@
+import Board
 import OCPP16
 
 /// What the charge point sends, before the operators layer decides who gets
@@ -22,6 +23,10 @@ public enum OutgoingMessage: Sendable, Equatable {
     /// A security event: to every operator when `to` is nil (events of the charger),
     /// else to the operator whose connection or request it concerns.
     case securityEvent(SecurityEventNotificationRequest, to: String?)
+    /// An external power limit began or changed (`watts`) or ended (nil):
+    /// to every operator when `to` is nil, as a DataTransfer of the agent's
+    /// own vendorId, since OCPP 1.6 has no message for it.
+    case externalLimit(source: ExternalLimitSource, watts: Double?, to: String?)
 }
 
 /// The charge point's way out: implemented by the operators layer.

@@ -11,6 +11,8 @@ import Synchronization
 struct Post: Sendable {
     var request: any OCPPRequest & Sendable
     var after: Int64?
+    /// Told the Central System's answer, when the sender wants to know it.
+    var answered: (@Sendable (Result<any OCPPMessage, LinkError>) -> Void)? = nil
 }
 
 /// One operator while it is in the list: its entry, its link, whether the
@@ -40,9 +42,12 @@ final class OperatorSession: Sendable {
 
     var pendingPosts: Int { unsentPosts.withLock { $0 } }
 
-    func post(_ request: any OCPPRequest & Sendable, after sequence: Int64? = nil) {
+    func post(
+        _ request: any OCPPRequest & Sendable, after sequence: Int64? = nil,
+        answered: (@Sendable (Result<any OCPPMessage, LinkError>) -> Void)? = nil
+    ) {
         unsentPosts.withLock { $0 += 1 }
-        if case .terminated = posts.yield(Post(request: request, after: sequence)) {
+        if case .terminated = posts.yield(Post(request: request, after: sequence, answered: answered)) {
             unsentPosts.withLock { $0 -= 1 }
         }
     }
@@ -53,7 +58,13 @@ final class OperatorSession: Sendable {
         for await post in postStream {
             defer { unsentPosts.withLock { $0 = max(0, $0 - 1) } }
             if let sequence = post.after, !(await waitForQueue(upTo: sequence)) { continue }
-            if await state.registered { _ = try? await send(post.request) }
+            guard await state.registered else { continue }
+            do {
+                let response: any OCPPMessage = try await send(post.request)
+                post.answered?(.success(response))
+            } catch {
+                post.answered?(.failure(error))
+            }
         }
     }
 

@@ -33,6 +33,7 @@ extension Operators {
         for status in await chargePoint.currentStatuses(now: clock()) {
             post(status, to: name, afterQueued: true)
         }
+        await tellExternalLimits(to: name)
     }
 
     /// Pending or Rejected: asks again on this connection until the answer is Accepted.

@@ -152,6 +152,8 @@ public actor Operators: ChargePointUplink {
             post(request, to: target)
         case .securityEvent(let request, let target):
             recordSecurityEvent(request, to: target)
+        case .externalLimit(let source, let watts, let target):
+            tellExternalLimit(source: source, watts: watts, to: target)
         case .startTransaction, .stopTransaction:
             wakeLinks(of: nil)
         case .meterValues(let ref, let request, let target):
@@ -176,7 +178,10 @@ public actor Operators: ChargePointUplink {
 
     /// - Parameter afterQueued: sent only once the operator's queue holds
     ///   nothing that was queued before now.
-    func post(_ request: any OCPPRequest & Sendable, to target: String?, afterQueued: Bool = false) {
+    func post(
+        _ request: any OCPPRequest & Sendable, to target: String?, afterQueued: Bool = false,
+        answered: (@Sendable (_ operatorName: String, Result<any OCPPMessage, LinkError>) -> Void)? = nil
+    ) {
         var sequence: Int64?
         if afterQueued {
             do {
@@ -186,7 +191,12 @@ public actor Operators: ChargePointUplink {
             }
         }
         for session in sessions.values where target == nil || session.name == target {
-            session.post(request, after: sequence)
+            var told: (@Sendable (Result<any OCPPMessage, LinkError>) -> Void)?
+            if let answered {
+                let name = session.name
+                told = { result in answered(name, result) }
+            }
+            session.post(request, after: sequence, answered: told)
         }
     }
 }

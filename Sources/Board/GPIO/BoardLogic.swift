@@ -37,6 +37,11 @@ struct BoardLogic {
     /// The tamper switch, when the pin map has one; debounced like a plug.
     private var tamper: Debouncer?
     static let tamperDebounceMilliseconds = 50
+    /// The external limit's control contact, when the pin map has one; debounced like a plug.
+    private var limitContact: Debouncer?
+    /// The power the contact imposes while active, W.
+    private let limitPowerWatts: Double
+    static let limitContactDebounceMilliseconds = 50
 
     /// `levels` holds the inputs' logical levels read at start.
     init(pinMap: PinMap, initialWattHours: [Int: Int64], levels: [LineRole: Bool], now: UInt64) {
@@ -67,6 +72,11 @@ struct BoardLogic {
         if pinMap.tamper != nil {
             tamper = Debouncer(level: levels[.tamper] ?? false, at: now, interval: milliseconds(Self.tamperDebounceMilliseconds))
         }
+        limitPowerWatts = Double(pinMap.limit?.powerWatts ?? ExternalLimitPins.defaultPowerWatts)
+        if pinMap.limit?.contact != nil {
+            limitContact = Debouncer(
+                level: levels[.limitContact] ?? false, at: now, interval: milliseconds(Self.limitContactDebounceMilliseconds))
+        }
         readers = pinMap.readers.map { pins in
             ReaderState(connector: pins.connector, decoder: WiegandDecoder(.init(
                 frameBits: pins.frameBits, idTagFormat: pins.idTagFormat,
@@ -80,6 +90,8 @@ struct BoardLogic {
         var outputs: [Output] = []
         // An enclosure found open at start is reported; a closed one is the normal case.
         if tamper?.level == true { outputs.append(.event(.tamper(active: true))) }
+        // The contact's state either way: a limit is never assumed, and never carried over a restart.
+        if let contact = limitContact { outputs.append(limitEvent(active: contact.level)) }
         for state in connectors {
             let number = state.pins.number
             outputs.append(.event(.plug(connector: number, connected: state.plug.level)))
@@ -95,7 +107,7 @@ struct BoardLogic {
 
     /// The earliest moment `poll` has something to do.
     var nextDeadline: UInt64? {
-        var deadlines: [UInt64] = readers.compactMap(\.decoder.deadline) + [tamper?.deadline].compactMap { $0 }
+        var deadlines: [UInt64] = readers.compactMap(\.decoder.deadline) + [tamper?.deadline, limitContact?.deadline].compactMap { $0 }
         for state in connectors {
             deadlines += [state.plug.deadline, state.feedback?.deadline, state.supervisor?.deadline, state.buzzerOffAt]
                 .compactMap { $0 }
@@ -124,6 +136,8 @@ struct BoardLogic {
             return outcome.map { Self.frameFinished($0, reader: readers[index], now: now) } ?? []
         case .tamper:
             return tamper?.edge(to: edge.level, at: edge.time).map { .event(.tamper(active: $0.level)) } ?? []
+        case .limitContact:
+            return limitContact?.edge(to: edge.level, at: edge.time).map { limitEvent(active: $0.level) } ?? []
         case .relay, .readyLight, .chargingLight, .faultLight, .buzzer:
             return []
         }
@@ -132,6 +146,7 @@ struct BoardLogic {
     mutating func poll(now: UInt64) -> [Output] {
         var outputs: [Output] = []
         if let change = tamper?.poll(now: now) { outputs.append(.event(.tamper(active: change.level))) }
+        if let change = limitContact?.poll(now: now) { outputs.append(limitEvent(active: change.level)) }
         for index in readers.indices {
             if let outcome = readers[index].decoder.poll(now: now) {
                 outputs += Self.frameFinished(outcome, reader: readers[index], now: now)
@@ -160,6 +175,10 @@ struct BoardLogic {
             }
         }
         return outputs
+    }
+
+    private func limitEvent(active: Bool) -> Output {
+        .event(.externalLimit(source: .contact, watts: active ? limitPowerWatts : nil))
     }
 
     mutating func perform(_ command: BoardCommand, now: UInt64) -> [Output] {

@@ -18,6 +18,8 @@ public struct PinMap: Sendable, Equatable {
     public var readers: [ReaderPins]
     /// The enclosure's tamper switch, `[board] tamper`: logical high = tampered.
     public var tamper: LineSpec? = nil
+    /// The external power limit, `[limit]`: a grid operator's control contact.
+    public var limit: ExternalLimitPins? = nil
 
     /// Every line the map uses, with what the board does with it.
     public var lines: [Line] {
@@ -38,6 +40,7 @@ public struct PinMap: Sendable, Equatable {
             all.append(Line(role: .wiegandData1(index), spec: reader.data1))
         }
         if let tamper { all.append(Line(role: .tamper, spec: tamper)) }
+        if let contact = limit?.contact { all.append(Line(role: .limitContact, spec: contact)) }
         return all
     }
 
@@ -86,12 +89,13 @@ public enum LineRole: Sendable, Hashable, CustomStringConvertible {
     case readyLight(Int), chargingLight(Int), faultLight(Int), buzzer(Int)
     case wiegandData0(Int), wiegandData1(Int)
     case tamper
+    case limitContact
 
     /// Outputs are driven by the board; inputs are watched for edges.
     public var isOutput: Bool {
         switch self {
         case .relay, .readyLight, .chargingLight, .faultLight, .buzzer: true
-        case .relayFeedback, .plug, .meter, .wiegandData0, .wiegandData1, .tamper: false
+        case .relayFeedback, .plug, .meter, .wiegandData0, .wiegandData1, .tamper, .limitContact: false
         }
     }
 
@@ -118,6 +122,7 @@ public enum LineRole: Sendable, Hashable, CustomStringConvertible {
         case .wiegandData0(let r): "reader \(r + 1) D0"
         case .wiegandData1(let r): "reader \(r + 1) D1"
         case .tamper: "tamper switch"
+        case .limitContact: "external limit contact"
         }
     }
 }
@@ -152,6 +157,24 @@ public struct ConnectorPins: Sendable, Equatable {
         self.number = number
         self.relay = relay
         self.plug = plug
+    }
+}
+
+/// The external power limit (§14a EnWG): while the control contact is
+/// active the charger draws at most `powerWatts` in all, whatever the
+/// operators allow.
+public struct ExternalLimitPins: Sendable, Equatable {
+    /// The contact. Logical high = the limit is imposed.
+    public var contact: LineSpec?
+    /// The power the contact imposes, W; 0 suspends charging.
+    public var powerWatts: Int = ExternalLimitPins.defaultPowerWatts
+
+    /// 4.2 kW: what a grid operator may dim a charger to (§14a EnWG).
+    public static let defaultPowerWatts = 4200
+
+    public init(contact: LineSpec?, powerWatts: Int = ExternalLimitPins.defaultPowerWatts) {
+        self.contact = contact
+        self.powerWatts = powerWatts
     }
 }
 

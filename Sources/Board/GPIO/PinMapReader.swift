@@ -28,6 +28,7 @@ private struct PinMapReader {
     private var connectors: [Int: (pins: ConnectorPins, line: Int)] = [:]
     private var readers: [(pins: ReaderPins, section: String, line: Int)] = []
     private var tamper: LineSpec?
+    private var limit: ExternalLimitPins?
 
     init(file: String) { self.file = file }
 
@@ -35,14 +36,14 @@ private struct PinMapReader {
         let sections = document.sections
         for section in sections {
             switch section.name {
-            case "board", "chips", "reader": continue
+            case "board", "chips", "reader", "limit": continue
             case let name where name.hasPrefix("connector.") || name.hasPrefix("reader."): continue
             default:
                 throw PinMapError(
                     file: file, line: section.line, key: section.name.isEmpty ? nil : section.name,
                     reason: section.name.isEmpty
                         ? "keys must sit in a section such as [board]"
-                        : "unknown section: use [board], [chips], [connector.N] or [reader]")
+                        : "unknown section: use [board], [chips], [connector.N], [reader] or [limit]")
             }
         }
         guard let board = sections.first(where: { $0.name == "board" }) else {
@@ -55,9 +56,10 @@ private struct PinMapReader {
             if section.name.hasPrefix("connector.") { try readConnector(section) }
             if section.name == "reader" || section.name.hasPrefix("reader.") { try readReader(section) }
         }
+        if let section = sections.first(where: { $0.name == "limit" }) { try readLimit(section) }
         let map = PinMap(
             file: file, boardName: boardName ?? file, chips: chips,
-            connectors: try orderedConnectors(), readers: readers.map(\.pins), tamper: tamper)
+            connectors: try orderedConnectors(), readers: readers.map(\.pins), tamper: tamper, limit: limit)
         try checkReaders()
         try checkNoLineUsedTwice(map.lines)
         return map
@@ -72,6 +74,16 @@ private struct PinMapReader {
         chips["main"] = chip
         tamper = try line("tamper", &keys)
         try keys.refuseUnread()
+    }
+
+    /// `[limit]`: the contact line and the power it imposes. Without a
+    /// contact the section still gives the power of a simulated board's contact.
+    private mutating func readLimit(_ section: FlatTOML.Section) throws(PinMapError) {
+        var keys = SectionKeys(section, file: file)
+        let contact = try line("contact", &keys)
+        let power = try keys.integer("contact_power_w", in: 0...1_000_000) ?? ExternalLimitPins.defaultPowerWatts
+        try keys.refuseUnread()
+        limit = ExternalLimitPins(contact: contact, powerWatts: power)
     }
 
     private mutating func readChips(_ section: FlatTOML.Section) throws(PinMapError) {

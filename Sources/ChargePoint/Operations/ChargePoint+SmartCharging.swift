@@ -45,9 +45,11 @@ extension ChargePoint {
         return status
     }
 
-    /// The requesting operator's own view: its profiles only.
+    /// The requesting operator's own view: its profiles, and the external
+    /// limit in force, which binds every operator alike.
     func compositeSchedule(_ request: GetCompositeScheduleRequest, for operatorName: String, now: OCPPDateTime) -> GetCompositeScheduleResponse {
-        (profiles[operatorName] ?? ChargingProfileStore()).compositeScheduleResponse(to: request, now: now, context: smartChargingContext)
+        (profiles[operatorName] ?? ChargingProfileStore()).compositeScheduleResponse(
+            to: request, now: now, context: smartChargingContext, externalWatts: externalWatts)
     }
 
     func transactionEndedForProfiles(connector: Int) {
@@ -83,14 +85,17 @@ extension ChargePoint {
         }
     }
 
-    /// Works out each connector's limit and hands changes to the board; a
-    /// limit of 0 opens the relay, a limit above 0 closes it again.
+    /// Works out each connector's limit (every operator's profiles and the
+    /// external limit) and hands changes to the board; a limit of 0 opens
+    /// the relay, a limit above 0 closes it again.
     func applyLimits(now: OCPPDateTime) {
         let context = smartChargingContext
+        let external = externalWatts
         for index in connectors.indices {
             guard let transaction = connectors[index].transaction else { continue }
             let number = connectors[index].number
-            let lowest = ChargingLimit.lowest(among: profiles.values, at: now, connector: number, context: context)
+            let lowest = ChargingLimit.lowest(
+                among: profiles.values, at: now, connector: number, context: context, externalWatts: external)
             let amperes = lowest.map { min($0.amperes, maximumCurrent) }
             guard amperes != connectors[index].limitAmperes || connectors[index].reportedLimit == nil else { continue }
             let wasSuspended = connectors[index].limitAmperes == 0

@@ -8,9 +8,10 @@ extension CompositeSchedule {
     ///
     /// Which stores to pass is the caller's choice: the requester's own to
     /// show what it has set, or every operator's to show what is applied.
+    /// An external limit in force (`externalWatts`) caps it for everyone.
     public static func response(
         to request: GetCompositeScheduleRequest, now: OCPPDateTime, stores: [ChargingProfileStore],
-        context: SmartChargingContext
+        context: SmartChargingContext, externalWatts: Double? = nil
     ) -> GetCompositeScheduleResponse {
         let configuration = context.configuration
         guard request.connectorId >= 0, request.connectorId <= configuration.connectorCount, request.duration >= 0
@@ -21,7 +22,7 @@ extension CompositeSchedule {
         let start = OCPPDateTime(millisecondsSince1970: milliseconds - remainder)
         let schedule = CompositeSchedule(
             connectorId: request.connectorId, start: start, duration: request.duration, stores: stores,
-            context: context)
+            context: context, externalWatts: externalWatts)
         return GetCompositeScheduleResponse(
             status: .accepted, connectorId: request.connectorId, scheduleStart: start,
             chargingSchedule: schedule.chargingSchedule(
@@ -30,10 +31,12 @@ extension CompositeSchedule {
 }
 
 extension ChargingProfileStore {
-    /// GetCompositeSchedule.conf from this operator's profiles alone.
+    /// GetCompositeSchedule.conf from this operator's profiles alone, and
+    /// the external limit in force, if any.
     public func compositeScheduleResponse(
-        to request: GetCompositeScheduleRequest, now: OCPPDateTime, context: SmartChargingContext
+        to request: GetCompositeScheduleRequest, now: OCPPDateTime, context: SmartChargingContext,
+        externalWatts: Double? = nil
     ) -> GetCompositeScheduleResponse {
-        CompositeSchedule.response(to: request, now: now, stores: [self], context: context)
+        CompositeSchedule.response(to: request, now: now, stores: [self], context: context, externalWatts: externalWatts)
     }
 }

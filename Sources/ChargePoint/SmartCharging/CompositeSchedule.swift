@@ -39,10 +39,12 @@ public struct CompositeSchedule: Sendable, Equatable {
 
     /// Computes the lowest limit of all `stores` on `connectorId` over
     /// [start, start + duration). `start` is taken as "now": Relative
-    /// profiles without a transaction begin there.
+    /// profiles without a transaction begin there. An external limit in
+    /// force (`externalWatts`) has no end known in advance: it caps the
+    /// whole window.
     public init(
         connectorId: Int, start: OCPPDateTime, duration: Int, stores: [ChargingProfileStore],
-        context: SmartChargingContext
+        context: SmartChargingContext, externalWatts: Double? = nil
     ) {
         let duration = min(max(duration, 0), Self.maximumDuration)
         let lower = start.millisecondsSince1970
@@ -60,7 +62,8 @@ public struct CompositeSchedule: Sendable, Equatable {
         var periods: [Period] = []
         for instant in instants.sorted() {
             let limit = ChargingLimit.lowest(
-                among: stores, at: instant, now: lower, connector: connectorId, context: context)
+                among: stores, at: instant, now: lower, connector: connectorId, context: context,
+                externalWatts: externalWatts)
             // A change at a fraction of a second is reported from the next
             // whole second, when it is surely in force.
             let offset = Int((instant - lower + Milliseconds.perSecond - 1) / Milliseconds.perSecond)

@@ -73,9 +73,8 @@ extension ChargePoint {
             } else {
                 logger.notice("the enclosure's tamper switch closed again")
             }
-        case .externalLimit:
-            // Handled as the external-limit work lands.
-            return
+        case .externalLimit(let source, let watts):
+            await externalLimitChanged(source: source, watts: watts, now: now)
         case .alive:
             // The daemon's watchdog takes its answers before they come here.
             return
@@ -216,8 +215,9 @@ extension ChargePoint {
         sampling.transactionStarted(transaction.ref, at: now)
         installPendingRemoteProfile(on: connector, ref: transaction.ref, now: now)
         connectors[index].reportedLimit = nil
-        setRelay(connector, closed: true)
+        // The limit first: a limit of 0 (an external limit, a profile) keeps the relay open.
         applyLimits(now: now)
+        setRelay(connector, closed: true)
         board.perform(.indicate(connector: connector, .charging))
         logger.info("transaction started", metadata: ["ref": "\(transaction.ref)", "connector": "\(connector)"])
         await uplink?.emit(.startTransaction(ref: transaction.ref, transaction.startRequest))

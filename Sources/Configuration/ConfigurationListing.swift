@@ -38,7 +38,7 @@ public enum ConfigurationListing {
         ])
         lines += listing.section("board", [
             ("kind", quoted(configuration.board.kind.rawValue), nil),
-            ("pinmap", configuration.board.pinMap.map(quoted), "none, the board is simulated"),
+            ("pinmap", configuration.board.pinMap.map(quoted), "none"),
             ("connectors", "\(configuration.board.connectors)", nil),
         ])
         lines += listing.section("state", [("directory", quoted(configuration.stateDirectory), nil)])

@@ -36,10 +36,12 @@ struct SimCommand: ParsableCommand {
               chargeplex sim drawing 1 off
               chargeplex sim unplug 1
               chargeplex sim tamper on      (the enclosure's tamper switch; no connector)
+              chargeplex sim limit on       (the grid operator's control contact: the [limit] power, \
+            4200 W unless the pin map says otherwise; off ends it)
             """)
 
     enum Action: String, CaseIterable, ExpressibleByArgument {
-        case plug, unplug, swipe, drawing, weld, tamper
+        case plug, unplug, swipe, drawing, weld, tamper, limit
     }
 
     @OptionGroup var state: StateOptions
@@ -47,7 +49,7 @@ struct SimCommand: ParsableCommand {
     @Argument(help: "What happens on the connector.")
     var action: Action
 
-    @Argument(help: "The connector, from 1; for tamper, on (the default) or off.")
+    @Argument(help: "The connector, from 1; for tamper, on (the default) or off; for limit, on or off.")
     var connector: String?
 
     @Argument(help: "The idTag for swipe; on or off for drawing.")
@@ -57,6 +59,12 @@ struct SimCommand: ParsableCommand {
         if action == .tamper {
             guard argument == nil, connector == nil || connector == "on" || connector == "off" else {
                 throw ValidationError("tamper takes no connector: sim tamper [on|off]")
+            }
+            return
+        }
+        if action == .limit {
+            guard argument == nil, connector == "on" || connector == "off" else {
+                throw ValidationError("limit takes on or off: sim limit on|off")
             }
             return
         }

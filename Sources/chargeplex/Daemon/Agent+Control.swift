@@ -80,7 +80,19 @@ extension Agent {
             }
             text += "\n"
         }
+        text += Self.externalLimitText(await chargePoint.externalLimitStates)
         return text + (await operatorsText())
+    }
+
+    /// `external limit: 4200 W from the control contact since …`, one line per source the
+    /// board has; nothing for a board without any.
+    static func externalLimitText(_ states: [ExternalLimitState]) -> String {
+        states.map { state in
+            let source = state.source == .contact ? "the control contact" : "the energy manager"
+            guard let watts = state.watts else { return "external limit: none from \(source) since \(state.since)\n" }
+            let power = watts == watts.rounded() && watts < 1e15 ? "\(Int64(watts))" : "\(watts)"
+            return "external limit: \(power) W from \(source) since \(state.since)\(watts == 0 ? " (charging suspended)" : "")\n"
+        }.joined()
     }
 
     func operatorsText() async -> String {
@@ -113,8 +125,15 @@ extension Agent {
             simulated.setTampered(words.count == 1 || words[1] == "on")
             return .text("ok\n")
         }
+        if words.first == "limit" {
+            guard words.count == 2, words[1] == "on" || words[1] == "off" else {
+                return .refused("usage: sim limit on|off")
+            }
+            simulated.setLimitContact(words[1] == "on")
+            return .text("ok\n")
+        }
         guard words.count >= 2, let connector = Int(words[1]) else {
-            return .refused("usage: sim plug|unplug|swipe|drawing|weld CONNECTOR [ARGUMENT], or sim tamper [on|off]")
+            return .refused("usage: sim plug|unplug|swipe|drawing|weld CONNECTOR [ARGUMENT], sim tamper [on|off] or sim limit on|off")
         }
         let count = board.connectorCount
         guard (1...count).contains(connector) else {

@@ -46,7 +46,11 @@ final class Agent: Sendable {
 
         switch configuration.board.kind {
         case .sim:
-            let sim = SimBoard(connectorCount: configuration.board.connectors)
+            // A pin map named for a simulated board gives the power of its contact; its lines stay simulated.
+            let limit = try configuration.board.pinMap.map { try PinMap.load(path: $0).limit } ?? nil
+            let sim = SimBoard(
+                connectorCount: configuration.board.connectors,
+                limitContactWatts: Double(limit?.powerWatts ?? ExternalLimitPins.defaultPowerWatts))
             board = sim
             simulated = sim
         case .gpio:

@@ -67,6 +67,9 @@ final class FakeCentralSystem: Sendable {
                 answer["idTagInfo"] = .object(Self.accepted)
             case "Heartbeat":
                 answer["currentTime"] = .string("2026-11-30T10:00:00.000Z")
+            case "DataTransfer":
+                // A Central System that knows no vendor extension, as most do not.
+                answer["status"] = .string("UnknownVendorId")
             default:
                 break
             }

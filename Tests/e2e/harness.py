@@ -284,13 +284,15 @@ class Agent:
     The configuration and the log go to `workdir` (by default the state directory).
     """
 
-    def __init__(self, operators, connectors=2, ocpp=None, extra="", state=None, workdir=None, log_level="info"):
+    def __init__(self, operators, connectors=2, ocpp=None, extra="", state=None, workdir=None, log_level="info",
+                 pinmap=None):
         self.state = state or tempfile.mkdtemp(prefix="chargeplex-e2e-")
         self.workdir = workdir or self.state
         self.config = os.path.join(self.workdir, "chargeplex.toml")
         lines = [
             "[chargepoint]", 'id = "CP-E2E"', 'vendor = "Chargeplex"', 'model = "Sim"', "",
-            "[board]", 'kind = "sim"', "connectors = %d" % connectors, "",
+            "[board]", 'kind = "sim"', "connectors = %d" % connectors,
+            *(['pinmap = "%s"' % pinmap] if pinmap else []), "",
             "[state]", 'directory = "%s"' % self.state, "",
             "[log]", 'level = "%s"' % log_level, "",
         ]

@@ -11,7 +11,7 @@ import Glibc
 /// use (1.x on bookworm, 2.x on trixie) takes it: no GPIO chip needed.
 @Suite struct LineSettingsTests {
     static let outputs: [LineRole] = [.relay(1), .readyLight(1), .chargingLight(2), .faultLight(1), .buzzer(3)]
-    static let bothEdgeInputs: [LineRole] = [.plug(1), .relayFeedback(2)]
+    static let bothEdgeInputs: [LineRole] = [.plug(1), .relayFeedback(2), .tamper, .limitContact]
     static let pulseInputs: [LineRole] = [.meter(1), .wiegandData0(0), .wiegandData1(1)]
 
     @Test(arguments: outputs, [false, true])
@@ -58,6 +58,7 @@ import Glibc
             "connector.1.buzzer": "output, starts inactive",
             "reader.d0": "input, edges rising, bias pull-up, active-low",
             "reader.d1": "input, edges rising, bias pull-up, active-low",
+            "limit.contact": "input, edges both, bias pull-up, active-low",
         ])
     }
 

@@ -152,8 +152,10 @@ struct OperatorRig: Sendable {
     ///
     /// - Parameter likeTheAgent: feed the board's events in and tick once a second as the daemon
     ///   does; otherwise the events are dropped and the caller drives `handle` itself.
+    /// - Parameter commands: told every command the charge point gives the board, as it is given.
     static func with(
         roles: [OperatorRole], connectors: Int, tls: TLS? = nil, likeTheAgent: Bool = false,
+        commands: (@Sendable (BoardCommand) -> Void)? = nil,
         _ body: (OperatorRig) async throws -> Void
     ) async throws {
         var systems: [TimedCentralSystem] = []
@@ -165,7 +167,9 @@ struct OperatorRig: Sendable {
                 // Distinct transaction ids per operator, as with real Central Systems.
                 systems.append(try TimedCentralSystem(tlsOptions + ["--transaction-id-base", "\(index * 100_000 + 1)"]))
             }
-            rig = try await start(roles: roles, connectors: connectors, tls: tls, systems: systems, scratch: scratch, likeTheAgent: likeTheAgent)
+            rig = try await start(
+                roles: roles, connectors: connectors, tls: tls, systems: systems, scratch: scratch, likeTheAgent: likeTheAgent,
+                commands: commands)
         } catch {
             for system in systems { system.stop() }
             scratch.remove()
@@ -182,7 +186,8 @@ struct OperatorRig: Sendable {
     }
 
     private static func start(
-        roles: [OperatorRole], connectors: Int, tls: TLS?, systems: [TimedCentralSystem], scratch: Scratch, likeTheAgent: Bool
+        roles: [OperatorRole], connectors: Int, tls: TLS?, systems: [TimedCentralSystem], scratch: Scratch, likeTheAgent: Bool,
+        commands: (@Sendable (BoardCommand) -> Void)?
     ) async throws -> OperatorRig {
         var entries: [OperatorEntry] = []
         for (index, system) in systems.enumerated() {
@@ -198,8 +203,9 @@ struct OperatorRig: Sendable {
         let store = try KeyValueStore(database: database)
         let queue = try MessageQueue(database: database)
         let board = SimBoard(connectorCount: connectors)
+        let driven: any Board = commands.map { ObservedBoard(board, observer: $0) } ?? board
         let chargePoint = ChargePoint(
-            identity: .init(vendor: "Chargeplex", model: "Bench"), board: board, persistence: store,
+            identity: .init(vendor: "Chargeplex", model: "Bench"), board: driven, persistence: store,
             ledger: TransactionLedger(queue: queue),
             configuration: try ConfigurationStore(persistence: store, connectorCount: connectors))
         let operators = Operators(
@@ -286,6 +292,26 @@ struct OperatorRig: Sendable {
         database.close()
         scratch.remove()
     }
+}
+
+/// A simulated board that tells an observer of each command before carrying it out.
+final class ObservedBoard: Board {
+    let sim: SimBoard
+    let observer: @Sendable (BoardCommand) -> Void
+
+    init(_ sim: SimBoard, observer: @escaping @Sendable (BoardCommand) -> Void) {
+        self.sim = sim
+        self.observer = observer
+    }
+
+    var connectorCount: Int { sim.connectorCount }
+    var events: AsyncStream<BoardEvent> { sim.events }
+    func perform(_ command: BoardCommand) {
+        observer(command)
+        sim.perform(command)
+    }
+    func makeSafe() { sim.makeSafe() }
+    func probe(_ number: UInt64) { sim.probe(number) }
 }
 
 // MARK: - A Central System whose lines are time-stamped

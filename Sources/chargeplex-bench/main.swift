@@ -12,6 +12,7 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("fanout", OperatorsBenchmarks.fanout),
     ("memory", OperatorsBenchmarks.memory),
     ("renewal", RenewalBenchmarks.run),
+    ("limit", ExternalLimitBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -20,7 +20,9 @@ struct BoardCommandGroup: AsyncParsableCommand {
             var path = pinMap
             if path == nil {
                 do {
-                    path = try AgentConfiguration.load(path: config).board.pinMap
+                    let board = try AgentConfiguration.load(path: config).board
+                    // A simulated board's pin map names no lines this machine has.
+                    path = board.kind == .gpio ? board.pinMap : nil
                 } catch {
                     printError("chargeplex: \(error)")
                     throw ExitCode(2)

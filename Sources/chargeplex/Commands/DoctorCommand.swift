@@ -89,7 +89,8 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     private func checkChips(_ configuration: AgentConfiguration, _ results: DoctorResults) {
-        guard let path = configuration.board.pinMap else {
+        // A simulated board's pin map keeps its lines simulated: no chip of it is opened.
+        guard configuration.board.kind == .gpio, let path = configuration.board.pinMap else {
             results.notApplicable("GPIO: the board is simulated; no chips to check")
             return
         }

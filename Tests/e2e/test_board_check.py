@@ -24,6 +24,7 @@ LINE_KEYS = ("relay", "relay_feedback", "plug", "meter", "ready_light", "chargin
 REPORT = re.compile(r'^(?P<key>\S+) \((?P<role>[^)]+)\): (?P<chip>.+?) line (?P<offset>\d+)(?: "[^"]*")?: '
                     r"(?P<status>ok|chip not found|no such line on this chip|in use by '.*'|.+?)"
                     r"(?:, reads (?:active|inactive))?$")
+LIMIT_KEYS = ("contact",)
 PIN_MAPS = sorted(glob.glob(os.path.join(ROOT, "board", "*.toml")))
 
 
@@ -36,9 +37,12 @@ def expected_lines(path):
     sections = [("connector.%s" % number, section) for number, section in pin_map.get("connector", {}).items()]
     if "reader" in pin_map:
         sections.append(("reader", pin_map["reader"]))
+    # The external limit's control contact comes last.
+    if "limit" in pin_map:
+        sections.append(("limit", pin_map["limit"]))
     lines = []
     for name, section in sections:
-        for key in LINE_KEYS:
+        for key in (LIMIT_KEYS if name == "limit" else LINE_KEYS):
             if key in section:
                 chip = section.get(key + "_chip", default_chip)
                 lines.append(("%s.%s" % (name, key), aliases.get(chip, chip), section[key]))

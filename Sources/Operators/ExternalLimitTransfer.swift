@@ -17,7 +17,7 @@ import OCPP16
 /// answer is logged whatever it is; an operator that does not know the
 /// message is not an error.
 enum ExternalLimitTransfer {
-    static let vendorId = "Chargeplex"
+    static let vendorId = "com.chargeplex"
     static let messageId = "ExternalLimit"
 
     static func request(source: ExternalLimitSource, watts: Double?) -> DataTransferRequest {

@@ -10,7 +10,7 @@ import Testing
     /// The data of every ExternalLimit DataTransfer `received`, in order.
     static func told(_ received: [FakeCentralSystem.Received]) -> [String] {
         received.compactMap { item in
-            guard item.action == "DataTransfer", case .string("Chargeplex")? = item.payload["vendorId"],
+            guard item.action == "DataTransfer", case .string("com.chargeplex")? = item.payload["vendorId"],
                 case .string("ExternalLimit")? = item.payload["messageId"], case .string(let data)? = item.payload["data"]
             else { return nil }
             return data
@@ -60,7 +60,7 @@ import Testing
 
     @Test func theDataIsJSONTextWithWholeWattsAsIntegers() {
         let request = ExternalLimitTransfer.request(source: .energyManager, watts: 2500.5)
-        #expect(request.vendorId.value == "Chargeplex")
+        #expect(request.vendorId.value == "com.chargeplex")
         #expect(request.messageId?.value == "ExternalLimit")
         #expect(request.data == #"{"active":true,"source":"energy-manager","limitW":2500.5}"#)
         #expect(ExternalLimitTransfer.request(source: .contact, watts: 0).data == #"{"active":true,"source":"contact","limitW":0}"#)

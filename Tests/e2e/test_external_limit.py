@@ -41,7 +41,7 @@ def charge(agent, systems):
 def told(system, after):
     """The data of the next ExternalLimit DataTransfer `system` received after `after`."""
     call = system.wait_for(lambda e: e["event"] == "call" and e["action"] == "DataTransfer"
-                           and e["payload"].get("vendorId") == "Chargeplex"
+                           and e["payload"].get("vendorId") == "com.chargeplex"
                            and e["payload"].get("messageId") == "ExternalLimit", after=after)
     return json.loads(call["payload"]["data"])
 

@@ -49,7 +49,7 @@ extension ChargePoint {
     /// limit in force, which binds every operator alike.
     func compositeSchedule(_ request: GetCompositeScheduleRequest, for operatorName: String, now: OCPPDateTime) -> GetCompositeScheduleResponse {
         (profiles[operatorName] ?? ChargingProfileStore()).compositeScheduleResponse(
-            to: request, now: now, context: smartChargingContext, externalWatts: externalWatts)
+            to: request, now: now, context: smartChargingContext, externalWatts: externalWatts(for: request.connectorId))
     }
 
     func transactionEndedForProfiles(connector: Int) {
@@ -90,12 +90,11 @@ extension ChargePoint {
     /// the relay, a limit above 0 closes it again.
     func applyLimits(now: OCPPDateTime) {
         let context = smartChargingContext
-        let external = externalWatts
         for index in connectors.indices {
             guard let transaction = connectors[index].transaction else { continue }
             let number = connectors[index].number
             let lowest = ChargingLimit.lowest(
-                among: profiles.values, at: now, connector: number, context: context, externalWatts: external)
+                among: profiles.values, at: now, connector: number, context: context, externalWatts: externalWatts(for: number))
             let amperes = lowest.map { min($0.amperes, maximumCurrent) }
             guard amperes != connectors[index].limitAmperes || connectors[index].reportedLimit == nil else { continue }
             let wasSuspended = connectors[index].limitAmperes == 0

@@ -34,6 +34,19 @@ extension ChargePoint {
         externalLimits.values.compactMap(\.watts).min()
     }
 
+    /// A connector's share of the external limit, W: the limit binds the
+    /// charger as a whole (§14a EnWG dims the device, not each outlet), so it
+    /// is split evenly among the connectors whose transactions run; a
+    /// connector without one is counted as if it started now. Connector 0
+    /// (the charger) gets the whole limit.
+    func externalWatts(for connectorId: Int) -> Double? {
+        guard let total = externalWatts else { return nil }
+        guard connectorId > 0, let index = index(of: connectorId) else { return total }
+        let running = connectors.filter { $0.transaction != nil }.count
+        let sharing = running + (connectors[index].transaction == nil ? 1 : 0)
+        return total / Double(max(1, sharing))
+    }
+
     /// A source began, changed or ended its limit: applied at once (a limit
     /// of 0 suspends charging, never ends a transaction) and told to every
     /// operator. A first report of "no limit" (the board's state at start)

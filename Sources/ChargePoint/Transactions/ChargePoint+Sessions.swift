@@ -267,6 +267,8 @@ extension ChargePoint {
         connectors[index].reportedLimit = nil
         sampling.transactionEnded(transaction.ref)
         transactionEndedForProfiles(connector: connector)
+        // The others' shares of an external limit grow at once.
+        applyLimits(now: now)
         if connectors[index].inoperativeScheduled {
             connectors[index].inoperativeScheduled = false
             connectors[index].operative = false

@@ -41,6 +41,29 @@ import Testing
         #expect(told(harness.uplink) == [4200, nil])
     }
 
+    @Test func theLimitBindsTheChargerAsAWholeSharedAmongItsSessions() async {
+        let harness = await Harness()
+        harness.uplink.answer("CARD", .accepted)
+        harness.uplink.answer("OTHER", .accepted)
+        await harness.send(Self.contact(4200))
+        await harness.plug(1)
+        await harness.swipe("CARD", at: 1)
+        #expect(abs((harness.board.connector(1)?.currentLimit ?? 0) - 4200.0 / 690.0) < 0.001)
+        // A second session: each gets half, the charger stays within 4200 W.
+        await harness.plug(2)
+        await harness.swipe("OTHER", at: 2)
+        #expect(abs((harness.board.connector(1)?.currentLimit ?? 0) - 2100.0 / 690.0) < 0.001)
+        #expect(abs((harness.board.connector(2)?.currentLimit ?? 0) - 2100.0 / 690.0) < 0.001)
+        let whole = await harness.respond(GetCompositeScheduleRequest(connectorId: 0, duration: 60, chargingRateUnit: .watts))
+        #expect(whole?.chargingSchedule?.chargingSchedulePeriod.first?.limit.value == 4200)
+        let share = await harness.respond(GetCompositeScheduleRequest(connectorId: 2, duration: 60, chargingRateUnit: .watts))
+        #expect(share?.chargingSchedule?.chargingSchedulePeriod.first?.limit.value == 2100)
+        // The first ends: the other gets the whole limit at once.
+        await harness.swipe("CARD", at: 1)
+        #expect(harness.uplink.stops.count == 1)
+        #expect(abs((harness.board.connector(2)?.currentLimit ?? 0) - 4200.0 / 690.0) < 0.001)
+    }
+
     @Test func aLimitAboveTheOperatorsProfilesChangesNothing() async {
         let harness = await Harness()
         #expect(await harness.respond(Self.profile(id: 1, amperes: 6), from: "energy")?.status == .accepted)

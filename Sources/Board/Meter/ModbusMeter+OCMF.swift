@@ -40,7 +40,7 @@ extension ModbusMeter {
             }
             guard now() < deadline else { throw .timeout }
             // The meter's pace, not a synchronisation: the status is asked again.
-            _ = poll(nil, 0, Int32(block.statusIntervalMilliseconds))
+            _ = Glibc.poll(nil, 0, Int32(block.statusIntervalMilliseconds))
         }
     }
 

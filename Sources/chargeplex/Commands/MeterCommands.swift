@@ -1,7 +1,10 @@
 import ArgumentParser
 import Board
 import Configuration
-import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Field-technician commands that read the Modbus meters of the pin map.
 struct MeterCommandGroup: AsyncParsableCommand {
@@ -55,7 +58,7 @@ struct MeterCommandGroup: AsyncParsableCommand {
         /// A pin map of a GPIO board, or one with only meters (as a
         /// simulated board names): without [board] it is read as such.
         private static func load(_ path: String, simulatedConnectors: Int?) throws(PinMapError) -> PinMap {
-            do {
+            do throws(PinMapError) {
                 return try PinMap.load(path: path, simulatedConnectors: simulatedConnectors)
             } catch where simulatedConnectors == nil && error.key == "board" && error.line == nil {
                 return try PinMap.load(path: path, simulatedConnectors: 8)
@@ -99,10 +102,15 @@ struct MeterCommandGroup: AsyncParsableCommand {
                     let what = report.reading.map { BoardEvent.meterReading(connector: report.connector, reading: $0).line }
                         ?? "meter connector=\(report.connector) failed: \(report.failure ?? "?")"
                     print("\(what) | \(report.counters.line) cycle=\(report.counters.lastCycleMicroseconds / 1000)ms")
+                    // One line per cycle, also into a pipe (`| tee`), not at exit.
+                    fflush(nil)
                 })
             defer { poller.stop() }
             for await event in events {
-                if case .fault = event { print(event.line) }
+                if case .fault = event {
+                    print(event.line)
+                    fflush(nil)
+                }
             }
         }
     }

@@ -97,6 +97,20 @@ import Testing
         #expect(poller.signs(connector: 1) == false)
     }
 
+    @Test func aMeterWithoutTheSerialRegisterIsReadWithoutASerial() async throws {
+        let peer = try ModbusPeer()
+        defer { peer.stop() }
+        Self.chargingCar(peer)
+        peer.state.withLock { $0.refused = [0xFC00] }
+        let events = Events()
+        let poller = try MeterPoller(settings: [try Self.settings(port: peer.port)], continuation: events.continuation)
+        defer { poller.stop() }
+        let (event, _) = try #require(await events.first(where: isReading))
+        guard case .meterReading(_, let reading) = event else { return }
+        #expect(reading.serial == nil && reading.energyWattHours == 1_234_500)
+        #expect(poller.counters(connector: 1)?.otherErrors == 2)  // the serial read and its retry
+    }
+
     @Test func aSilentMeterFaultsTheConnectorAndRecoversWhenItAnswers() async throws {
         let peer = try ModbusPeer()
         defer { peer.stop() }

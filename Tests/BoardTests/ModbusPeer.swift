@@ -18,6 +18,8 @@ final class ModbusPeer: @unchecked Sendable {
         var unit: Int32 = 1
         /// Reads every request and answers none.
         var silent = false
+        /// Reads starting at these addresses get exception 02 (illegal data address).
+        var refused: Set<Int> = []
         /// Input registers to set before the next answer (address → words).
         var inputs: [Int: [UInt16]] = [:]
         var holdings: [Int: [UInt16]] = [:]
@@ -107,6 +109,11 @@ final class ModbusPeer: @unchecked Sendable {
         if behaviour.silent { return }
         if Int32(query[6]) != behaviour.unit {
             modbus_reply_exception(context, query, UInt32(MODBUS_EXCEPTION_GATEWAY_TARGET))
+            return
+        }
+        // Bytes 8 and 9 of a Modbus/TCP request: its start address.
+        if behaviour.refused.contains(Int(query[8]) << 8 | Int(query[9])) {
+            modbus_reply_exception(context, query, UInt32(MODBUS_EXCEPTION_ILLEGAL_DATA_ADDRESS))
             return
         }
         for (address, words) in behaviour.inputs {

@@ -74,6 +74,7 @@ extension AgentConfiguration {
             return BoardSettings(kind: .sim, pinMap: nil, connectors: 1)
         }
         let kind: BoardSettings.Kind = section.choice("kind", required: true) ?? .sim
+        // A simulated board may name one too: its [meter.N] and [limit] are real.
         let pinMap = section.string("pinmap")
         if let path = pinMap, let reason = FilePath.problem(with: path) {
             section.report("pinmap", reason)

@@ -51,7 +51,7 @@ private func refusal(_ section: String) -> String? {
 
     @Test func mistakesAreRefusedWithTheirLine() {
         #expect(refusal("contact = 5\ncontact_power_w = -1\n") == "l.toml:8: limit.contact_power_w: -1 is outside 0…1000000")
-        #expect(refusal("contact = 5\ncontact_power_w = 4.2\n") == "l.toml:8: limit.contact_power_w: the value must be \"text\", a whole number, true or false")
+        #expect(refusal("contact = 5\ncontact_power_w = 4.2\n") == "l.toml:8: limit.contact_power_w: must be a whole number, not a number with a fraction")
         #expect(refusal("contact_active_low = true\n") == "l.toml:7: limit.contact_active_low: is set but contact is not")
         #expect(refusal("contact = 5\npower = 4200\n") == "l.toml:8: limit.power: unknown key in [limit]")
         #expect(refusal("contact = 2\n")?.contains("is already used by connector.1.plug") == true)

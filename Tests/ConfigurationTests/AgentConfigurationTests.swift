@@ -224,13 +224,15 @@ struct AgentConfigurationTests {
         #expect(long.keyPath == "chargepoint.id")
     }
 
-    @Test("board: gpio needs a pin map, sim may name one, 1 to 8 connectors")
+    @Test("board: gpio needs a pin map, sim may name one for its meters, 1 to 8 connectors")
     func board() throws {
         let base = "[chargepoint]\nid = \"CP\"\nvendor = \"V\"\nmodel = \"M\"\n"
         let gpio = try #require(configurationError(base + "[board]\nkind = \"gpio\""))
         #expect(gpio.description.hasPrefix("chargeplex.toml:5: board.pinmap: kind = \"gpio\" needs a pin map file"))
         let sim = try #require(configurationError(base + "[board]\nkind = \"sim\"\npinmap = \"\""))
         #expect(sim.description == "chargeplex.toml:7: board.pinmap: must not be empty")
+        let simWithMeters = try AgentConfiguration.parse(text: base + "[board]\nkind = \"sim\"\npinmap = \"/meters.toml\"", fileName: "chargeplex.toml")
+        #expect(simWithMeters.board.kind == .sim && simWithMeters.board.pinMap == "/meters.toml")
         let connectors = try #require(configurationError(base + "[board]\nkind = \"sim\"\nconnectors = 9"))
         #expect(connectors.description == "chargeplex.toml:7: board.connectors: must be from 1 to 8 (found 9)")
         let kind = try #require(configurationError(base + "[board]\nkind = \"GPIO\""))

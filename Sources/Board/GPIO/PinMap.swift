@@ -20,6 +20,8 @@ public struct PinMap: Sendable, Equatable {
     public var tamper: LineSpec? = nil
     /// The external power limit, `[limit]`: a grid operator's control contact.
     public var limit: ExternalLimitPins? = nil
+    /// Modbus meters, `[meter.N]`, by connector number.
+    public var meters: [MeterSettings] = []
 
     /// Every line the map uses, with what the board does with it.
     public var lines: [Line] {

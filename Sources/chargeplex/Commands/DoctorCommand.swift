@@ -58,7 +58,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     private func checkFiles(_ configuration: AgentConfiguration, _ results: DoctorResults) {
         for reference in configuration.fileReferences {
-            if let problem = ReferencedFileCheck.problem(with: reference) {
+            if let problem = ReferencedFileCheck.problem(with: reference, board: configuration.board) {
                 results.fail("\(problem) (\(place(reference.line, reference.keyPath)))")
             } else {
                 results.pass("\(reference.role) \(reference.path): \(Self.verdict(of: reference.use))")

@@ -46,26 +46,22 @@ final class Agent: Sendable {
 
         switch configuration.board.kind {
         case .sim:
-            // A pin map named for a simulated board gives the power of its contact; its lines stay simulated.
-            let limit = try configuration.board.pinMap.map { try PinMap.load(path: $0).limit } ?? nil
+            // A pin map named for a simulated board gives its Modbus meters and the
+            // power of its contact; its lines stay simulated.
+            let pinMap = try configuration.board.pinMap.map {
+                try PinMap.load(path: $0, simulatedConnectors: configuration.board.connectors)
+            }
             let sim = SimBoard(
                 connectorCount: configuration.board.connectors,
-                limitContactWatts: Double(limit?.powerWatts ?? ExternalLimitPins.defaultPowerWatts))
+                limitContactWatts: Double(pinMap?.limit?.powerWatts ?? ExternalLimitPins.defaultPowerWatts))
+            if let pinMap { try sim.useMeters(pinMap.meters, log: Self.boardLog(logger)) }
             board = sim
             simulated = sim
         case .gpio:
             guard let path = configuration.board.pinMap else { throw AgentError("board.pinmap is required for a GPIO board") }
             let pinMap = try PinMap.load(path: path)
             let registers = try ChargePoint.storedRegisters(store)
-            let boardLogger = logger
-            board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers) { level, text in
-                switch level {
-                case .debug: boardLogger.debug("\(text)")
-                case .info: boardLogger.info("\(text)")
-                case .warning: boardLogger.warning("\(text)")
-                case .error: boardLogger.error("\(text)")
-                }
-            }
+            board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers, log: Self.boardLog(logger))
             simulated = nil
         }
 
@@ -181,9 +177,22 @@ final class Agent: Sendable {
         await operators.drain(within: .seconds(5))
         await operators.shutdown()
         events.cancel()
+        (board as? GPIOBoard)?.meterPoller?.stop()
         simulated?.finish()
         database.close()
         service.stopped(status: "stopped")
+    }
+
+    /// The board's log lines into the agent's log.
+    static func boardLog(_ logger: Logger) -> BoardLog {
+        { level, text in
+            switch level {
+            case .debug: logger.debug("\(text)")
+            case .info: logger.info("\(text)")
+            case .warning: logger.warning("\(text)")
+            case .error: logger.error("\(text)")
+            }
+        }
     }
 
     /// The energy registers as stored before the restart: a register never goes backwards.

@@ -35,7 +35,8 @@ Standalone (for `chargeplex-bench meter` or a look by hand):
 
 It prints where it listens (`listening tcp 127.0.0.1:15020`, `listening rtu
 /tmp/meter-tty`) and then takes commands on standard input, one a line:
-`current 16` (or `current 16 16 0` per phase), `fault silent|crc|none`,
+`current 16` (or `current 16 16 0` per phase), `fault silent|crc|none` (`fault crc 1`:
+only the next answer),
 `unit 3`, `reset`, `swap`, `state`, `quit`.
 
 In pytest, `MeterPeer` runs the same meter on an asyncio loop in a thread of
@@ -50,6 +51,7 @@ import math
 import os
 import random
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -138,6 +140,7 @@ class Meter:
         self.lock = threading.RLock()
         self.unit = unit                  # the address it answers to
         self.fault = None                 # None | "silent" | "crc"
+        self.fault_left = None            # requests the fault still lasts (None: until cleared)
         self.serial = serial
         self.energy_kwh = float(energy_kwh)
         self.amperes = [0.0, 0.0, 0.0]
@@ -172,11 +175,25 @@ class Meter:
             self._advance()
             self.amperes = [float(a) for a in values]
 
-    def set_fault(self, fault):
+    def set_fault(self, fault, answers=None):
+        """`fault` (silent, crc or None) from now on; with `answers`, only for that
+        many requests, then the meter is well again (one broken answer: a retry mends it)."""
         if fault not in (None, "silent", "crc"):
             raise ValueError("fault: silent, crc or none")
+        if answers is not None and answers < 1:
+            raise ValueError("answers: at least 1")
         with self.lock:
             self.fault = fault
+            self.fault_left = answers
+
+    def _fault_for_one(self):
+        """The fault that applies to the request now in hand (call with the lock held)."""
+        fault = self.fault
+        if fault is not None and self.fault_left is not None:
+            self.fault_left -= 1
+            if self.fault_left <= 0:
+                self.fault, self.fault_left = None, None
+        return fault
 
     def set_unit(self, unit):
         if not 1 <= unit <= 247:
@@ -457,6 +474,7 @@ class MeterPeer:
         self.servers = []
         self.fds = []
         self.tasks = set()
+        self.break_next = 0               # RTU answers still to go out with a broken CRC
         self.ready = threading.Event()
         self.error = None
         self.stopped = None
@@ -561,7 +579,7 @@ class MeterPeer:
                 if not 1 <= length <= 260:
                     break
                 body = await reader.readexactly(length - 1)
-                if self._admit(header[6]):
+                if self._admit(header[6], rtu=False):
                     upstream_writer.write(header + body)
                     await upstream_writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, OSError, asyncio.CancelledError):
@@ -574,17 +592,20 @@ class MeterPeer:
             upstream_writer.close()
             writer.close()
 
-    def _admit(self, unit):
+    def _admit(self, unit, rtu):
         """Whether a request to `unit` reaches the meter (and is counted)."""
         meter = self.meter
         with meter.lock:
             meter.counts["requests"] += 1
-            if meter.fault == "silent":
-                meter.counts["unanswered"] += 1
-                return False
             if unit != meter.unit:
                 meter.counts["other unit"] += 1
                 return False
+            fault = meter._fault_for_one()
+            if fault == "silent":
+                meter.counts["unanswered"] += 1
+                return False
+            if fault == "crc" and rtu:
+                self.break_next += 1
             return True
 
     # Modbus RTU: a socat pty pair; this end's frames go to pymodbus (RTU framing
@@ -598,7 +619,7 @@ class MeterPeer:
                 os.unlink(path)
         self.socat = subprocess.Popen(
             ["socat", "pty,raw,echo=0,link=%s" % link, "pty,raw,echo=0,link=%s" % mine],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 10
         while not (os.path.exists(link) and os.path.exists(mine)):
             if self.socat.poll() is not None or time.monotonic() > deadline:
@@ -624,7 +645,7 @@ class MeterPeer:
                 if not crc_ok(frame):
                     self.meter.counts["bad request CRC"] += 1
                     continue
-                if self._admit(frame[0]):
+                if self._admit(frame[0], rtu=True):
                     upstream_writer.write(frame)
 
         self.loop.add_reader(fd, from_client)
@@ -636,7 +657,8 @@ class MeterPeer:
                     return
                 for frame in answers.feed(data):
                     with self.meter.lock:
-                        if self.meter.fault == "crc":
+                        if self.break_next:
+                            self.break_next -= 1
                             frame = frame[:-1] + bytes([frame[-1] ^ 0x5A])
                             self.meter.counts["broken CRC"] += 1
                         self.meter.counts["answers"] += 1
@@ -644,6 +666,15 @@ class MeterPeer:
 
         self.tasks.add(asyncio.ensure_future(to_client()))
         self.servers.append(_Closing(writer=upstream_writer))
+
+
+def _die_with_parent():
+    """socat ends with the thread that started it, even when this process is killed."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class _Closing:
@@ -671,7 +702,8 @@ def command(meter, line):
         if verb == "current":
             meter.set_current(*map(float, arguments))
         elif verb == "fault":
-            meter.set_fault(None if arguments == ["none"] else arguments[0])
+            meter.set_fault(None if arguments[0] == "none" else arguments[0],
+                            int(arguments[1]) if len(arguments) > 1 else None)
         elif verb == "unit":
             meter.set_unit(int(arguments[0]))
         elif verb == "reset":

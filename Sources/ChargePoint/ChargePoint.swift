@@ -57,6 +57,8 @@ public actor ChargePoint {
     /// the transaction starts.
     var pendingRemoteProfiles: [Int: (profile: ChargingProfile, operatorName: String)] = [:]
     var sampling = SamplingState()
+    /// Signed Transaction.Begin readings still being taken, by transaction.
+    var signedBeginsInFlight: [Int64: Task<Void, Never>] = [:]
     /// What of the energy registers is on disk, and when it was written.
     var energyLedger = EnergyLedger()
     var firmwareService: (any FirmwareService)?
@@ -129,6 +131,7 @@ public actor ChargePoint {
     /// After a crash or power cut: every transaction left open is stopped
     /// with reason PowerLoss and the last known meter value.
     public func recover(energy: [Int: Int64], now: OCPPDateTime) async {
+        loadMeterOffsets()
         for (connector, wattHours) in energy {
             guard let index = index(of: connector), wattHours >= 0 else { continue }
             connectors[index].wattHours = wattHours

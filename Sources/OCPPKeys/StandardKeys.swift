@@ -2,7 +2,7 @@
 public enum StandardKeys {
     static let measurands: Set<String> = [
         "Energy.Active.Import.Register", "Energy.Active.Import.Interval", "Power.Active.Import",
-        "Current.Import", "Current.Offered", "Voltage", "Power.Offered",
+        "Current.Import", "Current.Offered", "Voltage", "Power.Offered", "Frequency",
     ]
     static let features: Set<String> = [
         "Core", "FirmwareManagement", "LocalAuthListManagement", "Reservation", "SmartCharging", "RemoteTrigger",

@@ -18,9 +18,15 @@ public final class Statement {
         self.connection = connection
         self.sql = sql
         let db = try connection.openHandle(for: sql)
-        var prepared: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sqlite3_prepare_v2(db, sql, -1, &prepared, &tail)
+        // The tail points into the C text, which lives only inside this
+        // closure: it is read here, not after.
+        let (code, prepared, trailing) = sql.withCString { text -> (Int32, OpaquePointer?, Bool) in
+            var prepared: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(db, text, -1, &prepared, &tail)
+            let trailing = tail.map { !String(cString: $0).allSatisfy({ $0.isWhitespace || $0 == ";" }) } ?? false
+            return (code, prepared, trailing)
+        }
         guard code == SQLITE_OK else {
             sqlite3_finalize(prepared)
             throw DatabaseError.last(on: db, code: code, sql: sql)
@@ -30,7 +36,7 @@ public final class Statement {
         }
         handle = prepared
         // A second statement after the first would be silently ignored; refuse it instead.
-        if let tail, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if trailing {
             throw DatabaseError.misuse("more than one SQL statement; use Connection.execute for scripts", sql: sql)
         }
     }

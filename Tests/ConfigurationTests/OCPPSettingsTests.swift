@@ -25,7 +25,7 @@ private let outOfRangeCases: [(String, String)] = [
     ("MeterValuesSampledData = \"Energy.Active.Import.Registr\"",
      "ocpp.MeterValuesSampledData: unknown value \"Energy.Active.Import.Registr\" (did you mean Energy.Active.Import.Register?); "
         + "known values: Current.Import, Current.Offered, Energy.Active.Import.Interval, Energy.Active.Import.Register, "
-        + "Power.Active.Import, Power.Offered, Voltage"),
+        + "Frequency, Power.Active.Import, Power.Offered, Voltage"),
     ("StopTxnSampledData = [\"Voltage\", \"Temperature\"]", "ocpp.StopTxnSampledData: unknown value \"Temperature\"; known values: "),
     ("MeterValuesAlignedData = \"Voltage, ,Current.Import\"", "ocpp.MeterValuesAlignedData: a value in the list is blank"),
     ("MeterValuesAlignedData = \"" + Array(repeating: "Voltage", count: 9).joined(separator: ",") + "\"",

@@ -36,6 +36,11 @@ struct Connector: Sendable {
     /// A transaction ended while the cable was still in.
     var finishing = false
     var wattHours: Int64 = 0
+    /// What the connector's Modbus meter said last, and how its register maps to `wattHours`.
+    var meter = MeterTrack()
+    /// A StopTransaction waits for the meter's signed end reading: nothing
+    /// else may stop the transaction meanwhile.
+    var stopping = false
     /// The limit in force (nil: none). Zero suspends charging.
     var limitAmperes: Double?
     /// The current limit last given to the board (nil: none given yet).

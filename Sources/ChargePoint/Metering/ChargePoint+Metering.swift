@@ -1,16 +1,25 @@
+import Board
 import OCPP16
 import Store
 
 /// Sampled and clock-aligned meter values, per operator.
 extension ChargePoint {
-    /// The measured values of one connector for the given measurands.
+    /// The measured values of one connector for the given measurands: a
+    /// Modbus meter's own values where it has them, else what the relay,
+    /// the limit and the car's state imply.
     func sample(_ connector: Connector, measurands: [String], context: ReadingContext, now: OCPPDateTime) -> [SampledValue] {
         let delivering = connector.relayCommanded && connector.evDrawing && connector.plugged
         let amperes = delivering ? (connector.limitAmperes ?? 32) : 0
         let offered = connector.transaction == nil ? 0 : (connector.limitAmperes ?? 32)
+        // A meter that stopped answering has no present values to give.
+        let measured = connector.faults.contains(.powerMeterFailure) ? nil : connector.meter.latest
         var values: [SampledValue] = []
         for name in measurands {
             guard let measurand = Measurand(rawValue: name) else { continue }
+            if let measured, let own = Self.measuredValues(measured, measurand, context: context) {
+                values += own
+                continue
+            }
             switch measurand {
             case .energyActiveImportRegister:
                 values.append(SampledValue(value: "\(connector.wattHours)", context: context, measurand: measurand, location: .outlet, unit: .wh))
@@ -36,6 +45,45 @@ extension ChargePoint {
         return values
     }
 
+    /// A meter reading's values of `measurand`; nil when the meter does not
+    /// measure it (the modelled value is used then).
+    static func measuredValues(_ reading: MeterReading, _ measurand: Measurand, context: ReadingContext) -> [SampledValue]? {
+        let phases: [Phase] = [.l1, .l2, .l3]
+        let phasesToNeutral: [Phase] = [.l1N, .l2N, .l3N]
+        func perPhase(_ values: [Double?], _ names: [Phase], _ unit: UnitOfMeasure) -> [SampledValue]? {
+            let present = zip(values, names).compactMap { value, phase -> SampledValue? in
+                guard let value, value.isFinite else { return nil }
+                return SampledValue(value: formatted(value), context: context, measurand: measurand, phase: phase, location: .outlet, unit: unit)
+            }
+            return present.isEmpty ? nil : present
+        }
+        switch measurand {
+        case .powerActiveImport:
+            guard let watts = reading.powerWatts, watts.isFinite else { return nil }
+            return [SampledValue(value: formatted(watts), context: context, measurand: measurand, location: .outlet, unit: .w)]
+        case .currentImport:
+            return perPhase(reading.currentAmperes, phases, .a)
+        case .voltage:
+            return perPhase(reading.voltageVolts, phasesToNeutral, .v)
+        case .frequency:
+            guard let hertz = reading.frequencyHertz, hertz.isFinite else { return nil }
+            // Frequency has no unit of its own in OCPP 1.6.
+            return [SampledValue(value: formatted(hertz, places: 2), context: context, measurand: measurand, location: .outlet)]
+        default:
+            return nil
+        }
+    }
+
+    /// A value with at most `places` (1 or 2) decimals, without trailing zeros.
+    static func formatted(_ value: Double, places: Int = 1) -> String {
+        let scale = places >= 2 ? 100.0 : 10.0
+        // Beyond what an Int holds: said as it is, never converted.
+        guard abs(value * scale) < 9e15 else { return "\(value)" }
+        let scaled = (value * scale).rounded()
+        if scaled.truncatingRemainder(dividingBy: scale) == 0 { return "\(Int(scaled / scale))" }
+        return "\(scaled / scale)"
+    }
+
     func format(_ value: Double) -> String {
         let tenths = (value * 10).rounded()
         return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
@@ -44,13 +92,18 @@ extension ChargePoint {
     /// Begin and end values for StopTransaction.transactionData. Always
     /// made; each operator gets what its own StopTxnSampledData asks for
     /// (the operators layer leaves out the rest).
-    func stopTransactionData(_ transaction: Transaction, meterStop: Int64, now: OCPPDateTime) -> [MeterValue]? {
+    /// A signing meter's Begin and End data sets go with them, untouched.
+    func stopTransactionData(_ transaction: Transaction, meterStop: Int64, signedEnd: String? = nil, now: OCPPDateTime) -> [MeterValue]? {
         // Only the energy register is kept from a transaction's start.
         let begin = SampledValue(value: "\(transaction.meterStart)", context: .transactionBegin, measurand: .energyActiveImportRegister, location: .outlet, unit: .wh)
         var end = begin
         end.value = "\(meterStop)"
         end.context = .transactionEnd
-        return [MeterValue(timestamp: transaction.startedAt, sampledValue: [begin]), MeterValue(timestamp: now, sampledValue: [end])]
+        var beginValues = [begin]
+        var endValues = [end]
+        if let data = transaction.signedBegin { beginValues.append(Self.signedValue(data, context: .transactionBegin)) }
+        if let data = signedEnd { endValues.append(Self.signedValue(data, context: .transactionEnd)) }
+        return [MeterValue(timestamp: transaction.startedAt, sampledValue: beginValues), MeterValue(timestamp: now, sampledValue: endValues)]
     }
 
     /// Emits whatever sampled or clock-aligned values are due for every
@@ -89,8 +142,46 @@ extension ChargePoint {
             if let transaction = connector.transaction { sampling.lastEnergy[transaction.ref] = connector.wattHours }
         }
         guard !due.isEmpty else { return }
+        due = await withSignedSamples(due)
         recordMeterValues(due, now: now)
         for message in due { await uplink?.emit(message) }
+    }
+
+    /// A signing meter signs the periodic samples too: one signed reading per
+    /// transaction, the same data set in every operator's sample. The wait
+    /// for the meter lets other work in, so a sample whose transaction ended
+    /// meanwhile is dropped: nothing follows a StopTransaction.
+    func withSignedSamples(_ due: [OutgoingMessage]) async -> [OutgoingMessage] {
+        var refs: [Int64] = []
+        for message in due {
+            guard case .meterValues(let ref?, let request, _) = message,
+                request.meterValue.first?.sampledValue.first?.context == .samplePeriodic, !refs.contains(ref)
+            else { continue }
+            refs.append(ref)
+        }
+        var signed: [Int64: String] = [:]
+        for ref in refs {
+            guard let transaction = connectors.first(where: { $0.transaction?.ref == ref })?.transaction,
+                let meters = signingMeter(for: transaction.connector)
+            else { continue }
+            if let reading = await meters.signedReading(connector: transaction.connector, context: .sample, idTag: transaction.idTag.value) {
+                signed[ref] = reading.data
+            }
+        }
+        guard !refs.isEmpty, refs.contains(where: { signingMeter(for: connectorNumber(of: $0) ?? 0) != nil }) else { return due }
+        return due.compactMap { message in
+            guard case .meterValues(let ref?, var request, let target) = message else { return message }
+            guard connectorNumber(of: ref) != nil else { return nil }
+            if let data = signed[ref], request.meterValue.first?.sampledValue.first?.context == .samplePeriodic {
+                request.meterValue[0].sampledValue.append(Self.signedValue(data, context: .samplePeriodic))
+            }
+            return .meterValues(ref: ref, request, to: target)
+        }
+    }
+
+    /// The connector where transaction `ref` runs, if it still does.
+    func connectorNumber(of ref: Int64) -> Int? {
+        connectors.first { $0.transaction?.ref == ref && !$0.stopping }?.number
     }
 
     /// Writes the transaction MeterValues among `messages` for their

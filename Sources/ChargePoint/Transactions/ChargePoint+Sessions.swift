@@ -38,14 +38,9 @@ extension ChargePoint {
         case .energy(let connector, let wattHours):
             guard let index = index(of: connector) else { return }
             // The register never goes backwards, whatever a meter says.
-            connectors[index].wattHours = max(connectors[index].wattHours, wattHours)
-            if var transaction = connectors[index].transaction {
-                transaction.lastMeter = connectors[index].wattHours
-                transaction.lastMeterAt = now
-                connectors[index].transaction = transaction
-            }
-            // On disk with the next report or within a minute, not per pulse:
-            // see `storeEnergy`.
+            registerMoved(index, to: wattHours, now: now)
+        case .meterReading(let connector, let reading):
+            await meterRead(reading, on: connector, now: now)
         case .evDrawing(let connector, let drawing):
             guard let index = index(of: connector) else { return }
             connectors[index].evDrawing = drawing
@@ -56,12 +51,21 @@ extension ChargePoint {
                 board.perform(.relay(connector: connector, closed: false))
                 connectors[index].relayCommanded = false
                 board.perform(.indicate(connector: connector, .fault))
-                if connectors[index].transaction != nil {
+                // A meter that does not answer cannot measure: no energy
+                // flows until it answers again, but the session is the
+                // driver's and stays.
+                if connectors[index].transaction != nil, fault != .powerMeterFailure {
                     let reason: StopReason = fault == .emergencyStop ? .emergencyStop : .other
                     await stopTransaction(on: connector, reason: reason, idTag: nil, now: now)
                 }
             } else {
-                connectors[index].faults.remove(fault)
+                let removed = connectors[index].faults.remove(fault) != nil
+                if removed, connectors[index].faults.isEmpty, let transaction = connectors[index].transaction,
+                    !transaction.deauthorized, !connectors[index].stopping
+                {
+                    setRelay(connector, closed: true)
+                    board.perform(.indicate(connector: connector, .charging))
+                }
             }
         case .tamper(let active):
             if active {
@@ -69,8 +73,8 @@ extension ChargePoint {
             } else {
                 logger.notice("the enclosure's tamper switch closed again")
             }
-        case .meterReading, .externalLimit:
-            // Handled as the meter and external-limit work lands.
+        case .externalLimit:
+            // Handled as the external-limit work lands.
             return
         case .alive:
             // The daemon's watchdog takes its answers before they come here.
@@ -217,6 +221,7 @@ extension ChargePoint {
         board.perform(.indicate(connector: connector, .charging))
         logger.info("transaction started", metadata: ["ref": "\(transaction.ref)", "connector": "\(connector)"])
         await uplink?.emit(.startTransaction(ref: transaction.ref, transaction.startRequest))
+        takeSignedBegin(of: transaction, now: now)
         await reportStatuses(now: now)
     }
 
@@ -230,16 +235,29 @@ extension ChargePoint {
     /// Ends the transaction on `connector`: relay open first, then the
     /// StopTransaction for every operator and the end of the record in one
     /// commit (kept and retried if the disk refuses it), then the connector.
+    ///
+    /// With a signing meter, the signed end reading is taken after the relay
+    /// opened and before that commit; meanwhile the transaction cannot be
+    /// stopped again.
     public func stopTransaction(on connector: Int, reason: StopReason, idTag: IdToken?, now: OCPPDateTime) async {
-        guard let index = index(of: connector), let transaction = connectors[index].transaction else { return }
+        guard let index = index(of: connector), let running = connectors[index].transaction, !connectors[index].stopping
+        else { return }
         board.perform(.relay(connector: connector, closed: false))
         connectors[index].relayCommanded = false
+        var signedEnd: SignedMeterReading?
+        if signingMeter(for: connector) != nil {
+            connectors[index].stopping = true
+            signedEnd = await takeSignedEnd(of: running)
+            connectors[index].stopping = false
+        }
+        // What the wait for the meter let in may have moved the record.
+        guard let transaction = connectors[index].transaction, transaction.ref == running.ref else { return }
         let meterStop = max(connectors[index].wattHours, transaction.meterStart)
         // Never stamped before a meter value an operator already has.
         let stamp = max(now, transaction.lastReportedAt)
         var stop = StopTransactionRequest(
             idTag: idTag ?? transaction.idTag, meterStop: Int(meterStop), timestamp: stamp, transactionId: 0, reason: reason)
-        stop.transactionData = stopTransactionData(transaction, meterStop: meterStop, now: stamp)
+        stop.transactionData = stopTransactionData(transaction, meterStop: meterStop, signedEnd: signedEnd?.data, now: stamp)
         var write = energyWrite()
         write.append(TransactionWrite(messages: stopMessages(transaction, stop), ended: [transaction.ref]))
         if commit(write, now: now) { energyStored(write, now: now) }

@@ -23,6 +23,10 @@ public struct Transaction: Sendable, Equatable {
     public var lastReportedAt: OCPPDateTime
     /// The authority refused the idTag after the start (StartTransaction.conf).
     public var deauthorized = false
+    /// The meter's signed (OCMF) reading at the start, for StopTransaction's
+    /// transactionData. Kept in memory only: after a restart the operators
+    /// have it from the MeterValues sent at the start.
+    public var signedBegin: String?
 
     public init(
         ref: Int64, connector: Int, idTag: IdToken, parentIdTag: IdToken?, meterStart: Int64, startedAt: OCPPDateTime,

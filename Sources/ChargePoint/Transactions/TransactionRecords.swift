@@ -46,10 +46,14 @@ extension ChargePoint {
     }
 
     /// The sampled values of `data` whose measurand is in `measurands`
-    /// (no measurand means the energy register); nil when none is left.
+    /// (no measurand means the energy register), and every signed reading,
+    /// which is the billing evidence and goes to each operator whatever it
+    /// asks for; nil when none is left.
     static func transactionData(_ data: [MeterValue]?, measurands: [String]) -> [MeterValue]? {
         let kept = (data ?? []).compactMap { value -> MeterValue? in
-            let samples = value.sampledValue.filter { measurands.contains(($0.measurand ?? .energyActiveImportRegister).rawValue) }
+            let samples = value.sampledValue.filter {
+                $0.format == .signedData || measurands.contains(($0.measurand ?? .energyActiveImportRegister).rawValue)
+            }
             return samples.isEmpty ? nil : MeterValue(timestamp: value.timestamp, sampledValue: samples)
         }
         return kept.isEmpty ? nil : kept

@@ -70,11 +70,14 @@ struct Harness {
 
     init(
         connectors: Int = 2, settings: [(key: String, value: String)] = [], localList: [AuthorizationData] = [], freeVend: IdToken? = nil,
-        persistence: KeyValueStore? = nil
+        persistence: KeyValueStore? = nil, signedMeters: (any SignedMeters)? = nil
     ) async {
-        board = SimBoard(connectorCount: connectors)
+        let sim = SimBoard(connectorCount: connectors)
+        board = sim
+        let driven: any Board = signedMeters.map { SimBoardWithMeters(sim, meters: $0) } ?? sim
         chargePoint = ChargePoint(
-            identity: .init(vendor: "Chargeplex", model: "Test"), board: board, persistence: persistence,
+            identity: .init(vendor: "Chargeplex", model: "Test"),
+            board: driven, persistence: persistence,
             ledger: persistence.map { try! TransactionLedger(queue: MessageQueue(database: $0.database)) },
             configuration: try! ConfigurationStore(persistence: nil, connectorCount: connectors, initial: settings),
             localList: localList, freeVend: freeVend)
@@ -99,4 +102,20 @@ struct Harness {
     func respond<R: ChargePointOperation>(_ request: R, from name: String? = "home") async -> R.Response? {
         await chargePoint.respond(to: request, from: RequestOrigin(operatorName: name), now: now)
     }
+}
+
+/// A simulated board whose connectors have signing meters.
+final class SimBoardWithMeters: Board {
+    let sim: SimBoard
+    let meters: any SignedMeters
+    init(_ sim: SimBoard, meters: any SignedMeters) {
+        self.sim = sim
+        self.meters = meters
+    }
+    var connectorCount: Int { sim.connectorCount }
+    var events: AsyncStream<BoardEvent> { sim.events }
+    func perform(_ command: BoardCommand) { sim.perform(command) }
+    func makeSafe() { sim.makeSafe() }
+    func probe(_ number: UInt64) { sim.probe(number) }
+    var signedMeters: (any SignedMeters)? { meters }
 }

@@ -8,7 +8,7 @@ import sys
 from harness import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "Tests", "peers"))
-from modbus_meter import OCMF, SDM630, MeterPeer  # noqa: E402,F401
+from modbus_meter import OCMF, SDM630, Meter, MeterPeer  # noqa: E402,F401
 
 # Everything a Modbus meter can give, as MeterValuesSampledData names it.
 MEASURANDS = "Energy.Active.Import.Register,Power.Active.Import,Current.Import,Voltage,Frequency"

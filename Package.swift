@@ -35,6 +35,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CModbus", pkgConfig: "libmodbus",
+            providers: [.apt(["libmodbus-dev"])]),
 
         // Certificates, keys and signatures through the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL", "OCPP16"]),
@@ -62,7 +65,7 @@ let package = Package(
             ]),
 
         // The hardware as events and commands; SimBoard and GPIOBoard.
-        .target(name: "Board", dependencies: ["CGPIOD"]),
+        .target(name: "Board", dependencies: ["CGPIOD", "CModbus"]),
         // Drives a GPIOBoard from stdin and prints its events; run on real
         // kernel GPIO by scripts/gpio-vm-test.
         .executableTarget(name: "chargeplex-gpio-probe", dependencies: ["Board"]),
@@ -119,7 +122,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]),
-        .testTarget(name: "BoardTests", dependencies: ["Board"]),
+        // CModbus for the Modbus peer the meter tests poll (libmodbus's own server side).
+        .testTarget(name: "BoardTests", dependencies: ["Board", "CModbus"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "OCPPKeys", "OCPP16"]),
         .testTarget(name: "ChargePointTests", dependencies: ["ChargePoint", "OCPP16", "OCPPKeys", "Board", "Store"]),
         .testTarget(name: "OperatorsTests", dependencies: ["Operators", "ChargePoint", "Configuration", "OCPP16", "OCPPKeys", "Board", "Store", "Link", "Security"]),

@@ -27,6 +27,9 @@ public final class SimBoard: Board {
     /// Line voltage and phases used to turn amperes into power.
     public let voltage: Double
     public let phases: Int
+    /// Polls the Modbus meters of `useMeters(_:)`: their connectors' energy
+    /// is the meters', not simulated.
+    private let poller = Mutex<MeterPoller?>(nil)
 
     public init(connectorCount: Int = 2, voltage: Double = 230, phases: Int = 3, initialWattHours: Int64 = 0) {
         self.connectorCount = connectorCount
@@ -37,6 +40,20 @@ public final class SimBoard: Board {
         state = Mutex(connectors)
         (events, continuation) = AsyncStream.makeStream(of: BoardEvent.self, bufferingPolicy: .unbounded)
     }
+
+    /// Reads `meters` (`[meter.N]` of a pin map named in the agent's
+    /// configuration): each one's readings become its connector's events,
+    /// and the connector's simulated energy stops.
+    public func useMeters(_ meters: [MeterSettings], log: @escaping BoardLog = { _, _ in }) throws(GPIOBoardError) {
+        guard !meters.isEmpty else { return }
+        let started = try MeterPoller(settings: meters, continuation: continuation, log: log)
+        poller.withLock { $0 = started }
+    }
+
+    public var signedMeters: (any SignedMeters)? { poller.withLock { $0 } }
+
+    /// The poller of `useMeters(_:)`, for its counters.
+    public var meterPoller: MeterPoller? { poller.withLock { $0 } }
 
     /// A copy of one connector's simulated state.
     public func connector(_ number: Int) -> Connector? {
@@ -86,8 +103,9 @@ public final class SimBoard: Board {
     /// Lets `seconds` of charging happen and reports the new registers.
     public func advance(seconds: Double) {
         var reports: [(Int, Int64)] = []
+        let metered = Set(meterPoller?.settings.map(\.connector) ?? [])
         state.withLock { connectors in
-            for index in connectors.indices {
+            for index in connectors.indices where !metered.contains(index + 1) {
                 var connector = connectors[index]
                 guard connector.relayClosed, connector.drawing, connector.plugged else { continue }
                 let watts = connector.currentLimit * voltage * Double(phases)
@@ -132,7 +150,11 @@ public final class SimBoard: Board {
     /// Answers at once: the simulator has no thread of its own.
     public func probe(_ number: UInt64) { continuation.yield(.alive(probe: number)) }
 
-    public func finish() { continuation.finish() }
+    /// Stops the meters' polling and ends `events`.
+    public func finish() {
+        meterPoller?.stop()
+        continuation.finish()
+    }
 
     /// Sets the energy register, e.g. to the value stored before a restart.
     public func setRegister(_ connector: Int, _ wattHours: Int64) {

@@ -74,14 +74,12 @@ extension AgentConfiguration {
             return BoardSettings(kind: .sim, pinMap: nil, connectors: 1)
         }
         let kind: BoardSettings.Kind = section.choice("kind", required: true) ?? .sim
-        var pinMap = section.string("pinmap")
+        // A simulated board may name one too: its [meter.N] and [limit] are real.
+        let pinMap = section.string("pinmap")
         if let path = pinMap, let reason = FilePath.problem(with: path) {
             section.report("pinmap", reason)
         } else if kind == .gpio && pinMap == nil && !section.contains("pinmap") {
             section.report("pinmap", "kind = \"gpio\" needs a pin map file, e.g. pinmap = \"/etc/chargeplex/board.toml\"")
-        } else if kind == .sim && pinMap != nil {
-            section.report("pinmap", "only used with kind = \"gpio\"")
-            pinMap = nil
         }
         return BoardSettings(kind: kind, pinMap: pinMap, connectors: section.integer("connectors", in: 1...8) ?? 1)
     }

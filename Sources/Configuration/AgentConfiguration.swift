@@ -28,7 +28,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         }
 
         public var kind: Kind
-        /// The pin map file (`board/*.toml`); always set for `gpio`, never for `sim`.
+        /// The pin map file (`board/*.toml`); always set for `gpio`. For `sim`
+        /// it is optional and only its `[meter.N]` and `[limit]` sections are used.
         public var pinMap: String?
         /// How many connectors the charge point has, 1 to 8.
         public var connectors: Int

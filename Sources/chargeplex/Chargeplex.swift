@@ -13,7 +13,7 @@ struct Chargeplex: AsyncParsableCommand {
             """,
         version: ChargeplexVersion.string,
         subcommands: [
-            RunCommand.self, StatusCommand.self, OperatorsCommand.self, SimCommand.self, ConfigCommand.self, BoardCommandGroup.self,
+            RunCommand.self, StatusCommand.self, OperatorsCommand.self, SimCommand.self, ConfigCommand.self, BoardCommandGroup.self, MeterCommandGroup.self,
             DoctorCommand.self, LogCommand.self, SecurityLogCommand.self, FirmwareInstallCommand.self,
         ])
 }

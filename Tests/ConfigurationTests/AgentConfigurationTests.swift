@@ -224,13 +224,13 @@ struct AgentConfigurationTests {
         #expect(long.keyPath == "chargepoint.id")
     }
 
-    @Test("board: gpio needs a pin map, sim has none, 1 to 8 connectors")
+    @Test("board: gpio needs a pin map, sim may name one for its meters, 1 to 8 connectors")
     func board() throws {
         let base = "[chargepoint]\nid = \"CP\"\nvendor = \"V\"\nmodel = \"M\"\n"
         let gpio = try #require(configurationError(base + "[board]\nkind = \"gpio\""))
         #expect(gpio.description.hasPrefix("chargeplex.toml:5: board.pinmap: kind = \"gpio\" needs a pin map file"))
-        let sim = try #require(configurationError(base + "[board]\nkind = \"sim\"\npinmap = \"/x.toml\""))
-        #expect(sim.description == "chargeplex.toml:7: board.pinmap: only used with kind = \"gpio\"")
+        let sim = try AgentConfiguration.parse(text: base + "[board]\nkind = \"sim\"\npinmap = \"/meters.toml\"", fileName: "chargeplex.toml")
+        #expect(sim.board.kind == .sim && sim.board.pinMap == "/meters.toml")
         let connectors = try #require(configurationError(base + "[board]\nkind = \"sim\"\nconnectors = 9"))
         #expect(connectors.description == "chargeplex.toml:7: board.connectors: must be from 1 to 8 (found 9)")
         let kind = try #require(configurationError(base + "[board]\nkind = \"GPIO\""))

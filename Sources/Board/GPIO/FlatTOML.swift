@@ -1,18 +1,23 @@
-/// The small part of TOML a pin map needs: `[section]` headers and
-/// `key = "string" | integer | true | false` lines, with `#` comments.
+/// The small part of TOML a pin map and a meter's register map need:
+/// `[section]` headers and `key = "string" | integer | 0x1F | 0.01 | true |
+/// false` lines, with `#` comments.
 ///
-/// Anything else (arrays, tables inside tables, dates, floats) is refused
-/// rather than guessed at: a pin map decides which wire closes a contactor.
+/// Anything else (arrays, tables inside tables, dates, exponents, inf, nan)
+/// is refused rather than guessed at: a pin map decides which wire closes a
+/// contactor.
 struct FlatTOML {
     enum Value: Equatable {
         case string(String)
         case integer(Int)
+        /// A decimal fraction such as `0.01`: finite by construction.
+        case decimal(Double)
         case boolean(Bool)
 
         var typeName: String {
             switch self {
             case .string: "a string"
             case .integer: "an integer"
+            case .decimal: "a number with a fraction"
             case .boolean: "true or false"
             }
         }
@@ -65,7 +70,7 @@ struct FlatTOML {
             let dotted = current.name.isEmpty ? key : current.name + "." + key
             if current.entries.contains(where: { $0.key == key }) { throw fail("set twice in this section", key: dotted) }
             guard let value = Self.value(line[line.index(after: equals)...]) else {
-                throw fail("the value must be \"text\", a whole number, true or false", key: dotted)
+                throw fail("the value must be \"text\", a number, true or false", key: dotted)
             }
             current.entries.append(Entry(key: key, value: value, line: lineNumber))
         }
@@ -80,8 +85,37 @@ struct FlatTOML {
         switch word {
         case "true": return .boolean(true)
         case "false": return .boolean(false)
-        default: return integer(word).map { .integer($0) }
+        default:
+            if let number = integer(word) { return .integer(number) }
+            if let number = hexadecimal(word) { return .integer(number) }
+            return decimal(word).map { .decimal($0) }
         }
+    }
+
+    /// `0x` and up to eight hex digits, single underscores between them.
+    private static func hexadecimal(_ word: String) -> Int? {
+        guard word.hasPrefix("0x") else { return nil }
+        let digits = word.dropFirst(2)
+        guard let first = digits.first, first.isHexDigit, let last = digits.last, last.isHexDigit,
+              !digits.contains("__"), digits.allSatisfy({ $0.isHexDigit || $0 == "_" })
+        else { return nil }
+        let plain = digits.filter { $0 != "_" }
+        guard plain.count <= 8 else { return nil }
+        return Int(plain, radix: 16)
+    }
+
+    /// Whole digits, a point, fraction digits (`0.001`, `-1.5`), at most
+    /// 18 digits in all so the value is what was written.
+    private static func decimal(_ word: String) -> Double? {
+        var text = Substring(word)
+        if let sign = text.first, sign == "+" || sign == "-" { text = text.dropFirst() }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts[0].count + parts[1].count <= 18,
+              let value = Double(word), value.isFinite
+        else { return nil }
+        return value
     }
 
     /// A basic string after its opening quote, then only a comment.

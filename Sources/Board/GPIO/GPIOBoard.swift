@@ -46,6 +46,8 @@ public final class GPIOBoard: Board {
     public let events: AsyncStream<BoardEvent>
     public let pinMap: PinMap
     private let runtime: GPIOBoardRuntime
+    /// Polls the `[meter.N]` Modbus meters; nil when the map has none.
+    public let meterPoller: MeterPoller?
 
     /// Opens every line of `pinMap` and starts watching the inputs.
     ///
@@ -88,9 +90,18 @@ public final class GPIOBoard: Board {
         runtime = try GPIOBoardRuntime(
             logic: logic, outputs: outputs, inputs: inputs,
             continuation: continuation, traceEdges: traceEdges, log: log)
+        do {
+            meterPoller = pinMap.meters.isEmpty
+                ? nil : try MeterPoller(settings: pinMap.meters, continuation: continuation, log: log)
+        } catch {
+            runtime.close()
+            throw error
+        }
     }
 
-    deinit { runtime.close() }
+    deinit { close() }
+
+    public var signedMeters: (any SignedMeters)? { meterPoller }
 
     public func perform(_ command: BoardCommand) { runtime.perform(command) }
 
@@ -98,9 +109,12 @@ public final class GPIOBoard: Board {
 
     public func probe(_ number: UInt64) { runtime.probe(number) }
 
-    /// Opens every relay, stops the event thread, releases every line and
-    /// ends `events`. Safe to call more than once.
-    public func close() { runtime.close() }
+    /// Opens every relay, stops the meter and event threads, releases
+    /// every line and ends `events`. Safe to call more than once.
+    public func close() {
+        meterPoller?.stop()
+        runtime.close()
+    }
 
     /// On any of `signals`, the event thread opens every relay and then
     /// lets the signal end the process as it would have. For a daemon that

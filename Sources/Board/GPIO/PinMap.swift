@@ -18,6 +18,8 @@ public struct PinMap: Sendable, Equatable {
     public var readers: [ReaderPins]
     /// The enclosure's tamper switch, `[board] tamper`: logical high = tampered.
     public var tamper: LineSpec? = nil
+    /// Modbus meters, `[meter.N]`, by connector number.
+    public var meters: [MeterSettings] = []
 
     /// Every line the map uses, with what the board does with it.
     public var lines: [Line] {

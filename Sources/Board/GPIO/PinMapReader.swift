@@ -3,18 +3,22 @@ import Glibc
 #endif
 
 extension PinMap {
-    /// Reads and checks the pin map at `path`.
-    public static func load(path: String) throws(PinMapError) -> PinMap {
+    /// Reads and checks the pin map at `path`. With `simulatedConnectors`
+    /// the map serves a simulated board: only its `[meter.N]` (and
+    /// `[limit]`) sections are used, and `[board]` and `[connector.N]` may
+    /// be left out.
+    public static func load(path: String, simulatedConnectors: Int? = nil) throws(PinMapError) -> PinMap {
         guard let text = readTextFile(path) else {
             throw PinMapError(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
         }
-        return try PinMap(parsing: text, file: path)
+        return try PinMap(parsing: text, file: path, simulatedConnectors: simulatedConnectors)
     }
 
-    /// Reads and checks a pin map's text; `file` is used in messages only.
-    public init(parsing text: String, file: String) throws(PinMapError) {
+    /// Reads and checks a pin map's text; `file` is used in messages and to
+    /// find the meters' register maps beside it.
+    public init(parsing text: String, file: String, simulatedConnectors: Int? = nil) throws(PinMapError) {
         let document = try FlatTOML(parsing: text, file: file)
-        var reader = PinMapReader(file: file)
+        var reader = PinMapReader(file: file, simulatedConnectors: simulatedConnectors)
         self = try reader.read(document)
     }
 }
@@ -28,22 +32,31 @@ private struct PinMapReader {
     private var connectors: [Int: (pins: ConnectorPins, line: Int)] = [:]
     private var readers: [(pins: ReaderPins, section: String, line: Int)] = []
     private var tamper: LineSpec?
+    private let simulatedConnectors: Int?
 
-    init(file: String) { self.file = file }
+    init(file: String, simulatedConnectors: Int?) {
+        self.file = file
+        self.simulatedConnectors = simulatedConnectors
+    }
 
     mutating func read(_ document: FlatTOML) throws(PinMapError) -> PinMap {
         let sections = document.sections
         for section in sections {
             switch section.name {
             case "board", "chips", "reader": continue
-            case let name where name.hasPrefix("connector.") || name.hasPrefix("reader."): continue
+            case let name where name.hasPrefix("connector.") || name.hasPrefix("reader.") || name.hasPrefix("meter."): continue
             default:
                 throw PinMapError(
                     file: file, line: section.line, key: section.name.isEmpty ? nil : section.name,
                     reason: section.name.isEmpty
                         ? "keys must sit in a section such as [board]"
-                        : "unknown section: use [board], [chips], [connector.N] or [reader]")
+                        : "unknown section: use [board], [chips], [connector.N], [reader] or [meter.N]")
             }
+        }
+        if let simulatedConnectors {
+            var map = PinMap(file: file, boardName: "simulated", chips: [:], connectors: [], readers: [])
+            map.meters = try readMeters(sections, connectors: simulatedConnectors)
+            return map
         }
         guard let board = sections.first(where: { $0.name == "board" }) else {
             throw PinMapError(file: file, key: "board", reason: "the [board] section with the GPIO chip is missing")
@@ -55,9 +68,10 @@ private struct PinMapReader {
             if section.name.hasPrefix("connector.") { try readConnector(section) }
             if section.name == "reader" || section.name.hasPrefix("reader.") { try readReader(section) }
         }
-        let map = PinMap(
+        var map = PinMap(
             file: file, boardName: boardName ?? file, chips: chips,
             connectors: try orderedConnectors(), readers: readers.map(\.pins), tamper: tamper)
+        map.meters = try readMeters(sections, connectors: map.connectors.count)
         try checkReaders()
         try checkNoLineUsedTwice(map.lines)
         return map
@@ -180,6 +194,13 @@ private struct PinMapReader {
         return spec
     }
 
+    /// `[meter.N]` sections; a connector metered by S0 pulses has none.
+    private func readMeters(_ sections: [FlatTOML.Section], connectors count: Int) throws(PinMapError) -> [MeterSettings] {
+        var pulseMetered: Set<Int> = []
+        for (number, entry) in connectors where entry.pins.meter != nil { pulseMetered.insert(number) }
+        return try MeterSectionReader(file: file, connectorCount: count, pulseMetered: pulseMetered).read(sections)
+    }
+
     private func orderedConnectors() throws(PinMapError) -> [ConnectorPins] {
         guard !connectors.isEmpty else {
             throw PinMapError(file: file, key: "connector.1", reason: "a charger needs at least [connector.1]")
@@ -216,7 +237,8 @@ private struct PinMapReader {
 
 /// The keys of one section, read by type; whatever is left unread at the
 /// end is a typo or a key this version does not know, and is refused.
-private struct SectionKeys {
+/// Pin maps and meter register maps read their sections with it.
+struct SectionKeys {
     let section: FlatTOML.Section
     let file: String
     private var unread: Set<String>
@@ -255,6 +277,30 @@ private struct SectionKeys {
         case .integer(let number)?: throw error(key, "\(number) is outside \(range.lowerBound)…\(range.upperBound)")
         case let other?: throw error(key, "must be a whole number, not \(other.typeName)")
         }
+    }
+
+    /// A whole number or a decimal fraction within `range`.
+    mutating func number(_ key: String, in range: ClosedRange<Double>) throws(PinMapError) -> Double? {
+        let value: Double
+        switch take(key) {
+        case nil: return nil
+        case .integer(let number)?: value = Double(number)
+        case .decimal(let number)?: value = number
+        case let other?: throw error(key, "must be a number, not \(other.typeName)")
+        }
+        guard range.contains(value) else { throw error(key, "\(value) is outside \(range.lowerBound)…\(range.upperBound)") }
+        return value
+    }
+
+    /// A string that must be one of `choices`' raw values.
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, _: Choice.Type) throws(PinMapError) -> Choice?
+    where Choice.RawValue == String {
+        guard let text = try string(key) else { return nil }
+        guard let known = Choice(rawValue: text) else {
+            let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw error(key, "must be one of \(names)")
+        }
+        return known
     }
 
     mutating func boolean(_ key: String) throws(PinMapError) -> Bool? {

@@ -58,7 +58,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     private func checkFiles(_ configuration: AgentConfiguration, _ results: DoctorResults) {
         for reference in configuration.fileReferences {
-            if let problem = ReferencedFileCheck.problem(with: reference) {
+            if let problem = ReferencedFileCheck.problem(with: reference, board: configuration.board) {
                 results.fail("\(problem) (\(place(reference.line, reference.keyPath)))")
             } else {
                 results.pass("\(reference.role) \(reference.path): \(Self.verdict(of: reference.use))")
@@ -89,7 +89,7 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     private func checkChips(_ configuration: AgentConfiguration, _ results: DoctorResults) {
-        guard let path = configuration.board.pinMap else {
+        guard let path = configuration.board.pinMap, configuration.board.kind == .gpio else {
             results.notApplicable("GPIO: the board is simulated; no chips to check")
             return
         }

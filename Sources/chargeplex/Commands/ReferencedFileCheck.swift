@@ -10,7 +10,8 @@ import Configuration
 /// must also be one the board would accept. Only looks.
 enum ReferencedFileCheck {
     /// Why the agent could not use the file, or nil when it can.
-    static func problem(with reference: AgentConfiguration.FileReference) -> String? {
+    /// `board` says how a pin map is read: a simulated board uses only its meters and limit.
+    static func problem(with reference: AgentConfiguration.FileReference, board: AgentConfiguration.BoardSettings) -> String? {
         var status = stat()
         guard stat(reference.path, &status) == 0 else {
             return "\(reference.role) \(reference.path): \(describe(errno))"
@@ -38,7 +39,8 @@ enum ReferencedFileCheck {
         }
         if reference.keyPath == "board.pinmap" {
             do {
-                _ = try PinMap.load(path: reference.path)
+                _ = try PinMap.load(
+                    path: reference.path, simulatedConnectors: board.kind == .sim ? board.connectors : nil)
             } catch {
                 return "pin map \(reference.path) is refused: \(error)"
             }
@@ -49,7 +51,7 @@ enum ReferencedFileCheck {
     /// Every problem of every file, as configuration issues with the line of their key.
     static func issues(in configuration: AgentConfiguration, file: String) -> [ConfigurationError.Issue] {
         configuration.fileReferences.compactMap { reference in
-            problem(with: reference).map {
+            problem(with: reference, board: configuration.board).map {
                 ConfigurationError.Issue(file: file, line: reference.line, keyPath: reference.keyPath, reason: $0)
             }
         }

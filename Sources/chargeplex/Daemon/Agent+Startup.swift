@@ -11,7 +11,7 @@ extension Agent {
             "connectors": "\(board.connectorCount)",
             "operators": "\(await operators.entries.filter(\.enabled).count)",
         ]
-        if let pinMap = configuration.board.pinMap, configuration.board.kind == .gpio { facts["pinmap"] = "\(pinMap)" }
+        if let pinMap = configuration.board.pinMap { facts["pinmap"] = "\(pinMap)" }
         switch await operators.source {
         case .configuration: facts["list"] = "configuration"
         case .pushed(let version, let by): facts["list"] = "pushed by \(by) as version \(version)"

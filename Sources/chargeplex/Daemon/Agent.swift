@@ -47,21 +47,17 @@ final class Agent: Sendable {
         switch configuration.board.kind {
         case .sim:
             let sim = SimBoard(connectorCount: configuration.board.connectors)
+            if let path = configuration.board.pinMap {
+                let pinMap = try PinMap.load(path: path, simulatedConnectors: configuration.board.connectors)
+                try sim.useMeters(pinMap.meters, log: Self.boardLog(logger))
+            }
             board = sim
             simulated = sim
         case .gpio:
             guard let path = configuration.board.pinMap else { throw AgentError("board.pinmap is required for a GPIO board") }
             let pinMap = try PinMap.load(path: path)
             let registers = try ChargePoint.storedRegisters(store)
-            let boardLogger = logger
-            board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers) { level, text in
-                switch level {
-                case .debug: boardLogger.debug("\(text)")
-                case .info: boardLogger.info("\(text)")
-                case .warning: boardLogger.warning("\(text)")
-                case .error: boardLogger.error("\(text)")
-                }
-            }
+            board = try GPIOBoard(pinMap: pinMap, initialWattHours: registers, log: Self.boardLog(logger))
             simulated = nil
         }
 
@@ -177,9 +173,22 @@ final class Agent: Sendable {
         await operators.drain(within: .seconds(5))
         await operators.shutdown()
         events.cancel()
+        (board as? GPIOBoard)?.meterPoller?.stop()
         simulated?.finish()
         database.close()
         service.stopped(status: "stopped")
+    }
+
+    /// The board's log lines into the agent's log.
+    static func boardLog(_ logger: Logger) -> BoardLog {
+        { level, text in
+            switch level {
+            case .debug: logger.debug("\(text)")
+            case .info: logger.info("\(text)")
+            case .warning: logger.warning("\(text)")
+            case .error: logger.error("\(text)")
+            }
+        }
     }
 
     /// The energy registers as stored before the restart: a register never goes backwards.

@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "OCPP16Tests", dependencies: ["OCPP16"]),
         .testTarget(
             name: "SystemLibraryTests",
-            dependencies: ["COpenSSL", "CGPIOD", "CSQLite"]),
+            dependencies: ["COpenSSL", "CGPIOD", "CSQLite", "CModbus"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "SecurityTests", dependencies: ["Security", "OCPP16"]),
         .testTarget(

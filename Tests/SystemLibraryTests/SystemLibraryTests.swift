@@ -1,4 +1,5 @@
 import CGPIOD
+import CModbus
 import COpenSSL
 import CSQLite
 import Testing
@@ -14,6 +15,14 @@ import Testing
     @Test func libgpiodReportsItsVersion() {
         let version = String(cString: cgpiod_library_version())
         #expect(version.first?.isNumber == true)
+    }
+
+    @Test func libmodbusIsVersion3Point1() {
+        // 3.1 has the response-timeout calls in seconds and microseconds the meters use.
+        #expect(libmodbus_version_major == 3 && libmodbus_version_minor >= 1)
+        let context = modbus_new_tcp_pi("127.0.0.1", "502")
+        #expect(context != nil)
+        modbus_free(context)
     }
 
     @Test func sqliteIsThreadSafeAndRecent() {

@@ -52,8 +52,10 @@ public struct MeterCheck: Sendable {
         return lines
     }
 
+    /// At most three decimals: a float32 register's last digits are noise.
     static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        let rounded = (value * 1000).rounded() / 1000
+        return rounded == rounded.rounded() && abs(rounded) < 1e15 ? String(Int64(rounded)) : String(rounded)
     }
 
     static func hex(_ address: Int) -> String {

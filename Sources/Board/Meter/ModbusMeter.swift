@@ -47,11 +47,18 @@ final class ModbusMeter {
         return result
     }
 
-    /// The serial number and, for a signing meter, its public key.
+    /// The serial number and, for a signing meter, its public key. A meter
+    /// that refuses the serial's register (a firmware without it) is read
+    /// on without one; one that does not answer fails the cycle.
     func readIdentity() throws(ModbusFailure) {
         if let register = settings.map.serial {
-            let words = try request(register.function, address: register.address, count: register.width)
-            serial = register.text(words[...])
+            do throws(ModbusFailure) {
+                let words = try request(register.function, address: register.address, count: register.width)
+                serial = register.text(words[...])
+            } catch {
+                guard case .exception = error else { throw error }
+                serial = nil
+            }
         }
         if let block = settings.map.ocmf {
             publicKey = try readPublicKey(block)

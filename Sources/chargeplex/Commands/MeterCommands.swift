@@ -1,7 +1,10 @@
 import ArgumentParser
 import Board
 import Configuration
-import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Field-technician commands that read the Modbus meters of the pin map.
 struct MeterCommandGroup: AsyncParsableCommand {
@@ -9,7 +12,7 @@ struct MeterCommandGroup: AsyncParsableCommand {
         commandName: "meter",
         abstract: "Read the charger's Modbus energy meters ([meter.N] of the pin map).",
         discussion: """
-            An RS-485 bus has one master: stop the agent before reading a modbus-rtu meter. \
+            An RS-485 bus has one master: a modbus-rtu meter is not read while the agent runs. \
             A modbus-tcp meter can be read beside the running agent.
             """,
         subcommands: [Check.self, Watch.self])
@@ -23,6 +26,8 @@ struct MeterCommandGroup: AsyncParsableCommand {
 
         @Option(help: "Only the meter of this connector.")
         var connector: Int?
+
+        @OptionGroup var state: StateOptions
 
         /// The meters to read, or exit 2 with the reason.
         func meters() throws -> [MeterSettings] {
@@ -49,13 +54,32 @@ struct MeterCommandGroup: AsyncParsableCommand {
                 printError("chargeplex: \(pinMap.file) has no [meter.\(connector.map(String.init) ?? "N")] section")
                 throw ExitCode(2)
             }
+            try refuseSecondMaster(meters)
             return meters
+        }
+
+        /// An RS-485 bus has one master: two would garble each other's
+        /// requests (CRC errors, time-outs) in the running agent as well.
+        private func refuseSecondMaster(_ meters: [MeterSettings]) throws {
+            let serial = meters.filter { if case .rtu = $0.transport { true } else { false } }
+            guard !serial.isEmpty else { return }
+            do throws(ControlClient.Failure) {
+                _ = try ControlClient.send("status", socketPath: state.socketPath)
+            } catch where error.kind == .noAgent {
+                return
+            } catch {
+                printError("chargeplex: \(error)")
+                throw ExitCode(1)
+            }
+            let connectors = serial.map { String($0.connector) }.joined(separator: ", ")
+            printError("chargeplex: refused: the agent is running and polls the RS-485 meter of connector \(connectors); stop it first")
+            throw ExitCode(1)
         }
 
         /// A pin map of a GPIO board, or one with only meters (as a
         /// simulated board names): without [board] it is read as such.
         private static func load(_ path: String, simulatedConnectors: Int?) throws(PinMapError) -> PinMap {
-            do {
+            do throws(PinMapError) {
                 return try PinMap.load(path: path, simulatedConnectors: simulatedConnectors)
             } catch where simulatedConnectors == nil && error.key == "board" && error.line == nil {
                 return try PinMap.load(path: path, simulatedConnectors: 8)
@@ -99,10 +123,15 @@ struct MeterCommandGroup: AsyncParsableCommand {
                     let what = report.reading.map { BoardEvent.meterReading(connector: report.connector, reading: $0).line }
                         ?? "meter connector=\(report.connector) failed: \(report.failure ?? "?")"
                     print("\(what) | \(report.counters.line) cycle=\(report.counters.lastCycleMicroseconds / 1000)ms")
+                    // One line per cycle, also into a pipe (`| tee`), not at exit.
+                    fflush(nil)
                 })
             defer { poller.stop() }
             for await event in events {
-                if case .fault = event { print(event.line) }
+                if case .fault = event {
+                    print(event.line)
+                    fflush(nil)
+                }
             }
         }
     }

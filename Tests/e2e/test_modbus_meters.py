@@ -138,9 +138,17 @@ def test_meter_check_prints_identity_and_every_value(home, meter, workdir):
     result = subprocess.run([binary(), "meter", "check", "--config", agent.config], capture_output=True, text=True, timeout=60)
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
-    assert str(SERIAL) in out and "eastron" in out.lower()
-    # The energy register (in kWh or Wh), 10 A, about 230 V and 50 Hz.
-    assert "1520" in out and "10" in out and "23" in out and "50" in out, out
+    assert "serial: %d" % SERIAL in out and "eastron" in out.lower()
+    # One line a value: the name, the number, its unit.
+    read = {name.strip(): (float(value), unit)
+            for name, value, unit in re.findall(r"^  ([A-Z][\w.]+(?: L\d(?:-N)?)?)\s+(-?[\d.]+) (\w+)", out, re.M)}
+    energy_value, energy_unit = read["Energy.Active.Import.Register"]
+    assert served(meter, energy_value * (1000 if energy_unit == "kWh" else 1), "energyKWh", tolerance=1), out
+    for phase, name in enumerate(("L1", "L2", "L3")):
+        assert read["Current.Import " + name] == (10.0, "A"), out
+        assert read["Voltage %s-N" % name][1] == "V" and served(meter, read["Voltage %s-N" % name][0], "voltageV", phase, 0.001), out
+    assert read["Power.Active.Import"][1] == "W" and served(meter, read["Power.Active.Import"][0], "powerW", tolerance=0.001), out
+    assert read["Frequency"][1] == "Hz" and served(meter, read["Frequency"][0], "frequencyHz", tolerance=0.001), out
 
 
 def test_a_silent_meter_faults_the_connector_for_every_operator_and_recovers(three, meter, backend, workdir):

@@ -106,6 +106,8 @@ def test_every_operator_gets_the_same_signed_begin_and_end_and_pyocmf_verifies_t
             assert signed_values(stop, "Transaction.Begin") == [begin], name
             end = signed_values(stop, "Transaction.End")
             assert len(end) == 1, name
+            # Each operator checks with the key it read itself.
+            assert verified(begin, keys[name])[0] and verified(end[0], keys[name])[0], name
             ends.add(end[0])
         assert len(ends) == 1
         end = ends.pop()

@@ -96,6 +96,15 @@ def test_every_operator_gets_the_same_signed_begin_and_end_and_pyocmf_verifies_t
         assert ("B", begin) in meter.meter.datasets
         ok, record = verified(begin, key)
         assert ok and record.payload.RD[0].TX == "B" and record.payload.ID == CARD and record.payload.IS is True
+        # The periodic samples are signed too, the same data set for every operator.
+        samples = {}
+        for name, system in three.items():
+            event = system.wait_for(lambda e: e["event"] == "call" and e["action"] == "MeterValues"
+                                    and e["payload"].get("transactionId") == BASES[name]
+                                    and signed_values(e["payload"], "Sample.Periodic"), 30)
+            samples[name] = signed_values(event["payload"], "Sample.Periodic")[0]
+            assert ("C", samples[name]) in meter.meter.datasets
+            assert verified(samples[name], keys[name])[0], name
         # Let the energy climb, then stop.
         wait_until(lambda: meter.meter.energy_wh() > 88000 + 2, 30, "energy counted")
         assert three["billing"].send("RemoteStopTransaction", {"transactionId": 100})["payload"]["status"] == "Accepted"
@@ -142,5 +151,26 @@ def test_a_data_set_altered_on_the_way_fails_verification(three, meter, workdir)
         # And the data set signed by another meter's key does not pass with this one.
         other = Meter(OCMF).public_key_hex()
         assert verified(begin, other)[0] is False
+    finally:
+        agent.terminate()
+
+
+def test_a_meter_that_does_not_sign_lets_the_transaction_start_and_stop(three, meter, workdir):
+    agent = start(three, meter, workdir)
+    try:
+        public_key(three["billing"])
+        meter.meter.fail_signing = True
+        agent.sim("plug", 1)
+        agent.sim("swipe", 1, CARD)
+        for name, system in three.items():
+            system.wait_for_call("StartTransaction", idTag=CARD)
+        wait_until(lambda: meter.meter.counts["command B"] == 1, 30, "the Begin asked of the meter")
+        assert three["billing"].send("RemoteStopTransaction", {"transactionId": 100})["payload"]["status"] == "Accepted"
+        for name, system in three.items():
+            stop = system.wait_for_call("StopTransaction", transactionId=BASES[name])["payload"]
+            assert signed_values(stop) == [], name
+            assert all(signed_values(e["payload"]) == [] for e in system.calls("MeterValues")), name
+            assert Ledger(system).problems() == [], name
+        wait_until(lambda: "no signed reading" in agent.logs(), 10, "the missing data set in the agent's log")
     finally:
         agent.terminate()

@@ -188,6 +188,24 @@ import Testing
         #expect(await poller.signedReading(connector: 2, context: .transactionEnd, idTag: nil) == nil)
     }
 
+    @Test func meterCheckReadsTheWholeMapOnceOrSaysWhy() throws {
+        let peer = try ModbusPeer()
+        defer { peer.stop() }
+        Self.chargingCar(peer)
+        let check = MeterCheck.run(try Self.settings(port: peer.port))
+        #expect(check.failure == nil && check.serial == "12345678")
+        #expect(check.values.count == 9 && check.values.allSatisfy { $0.value != nil })
+        let text = check.lines.joined(separator: "\n")
+        #expect(text.hasPrefix("meter 1: Eastron SDM630, unit 1 on tcp 127.0.0.1:\(peer.port)\n  serial: 12345678\n"))
+        #expect(text.contains("Energy.Active.Import.Register  1234500 Wh   [fc 4 0x0048 float32 ×1 kWh]"))
+        #expect(text.contains("Voltage L1-N                   230.5 V"))
+        #expect(text.contains("cycles=1 ok=1 timeouts=0 crc=0 errors=0 retries=0 rejected=0"))
+
+        let wrongUnit = MeterCheck.run(try Self.settings(port: peer.port, unit: 9))
+        #expect(wrongUnit.failure?.hasPrefix("refused: ") == true)
+        #expect(wrongUnit.lines.contains { $0.contains("errors=2 retries=1") })
+    }
+
     @Test func stopAnswersWaitingSignedReadingsAndEndsThePolling() async throws {
         let peer = try ModbusPeer()
         defer { peer.stop() }

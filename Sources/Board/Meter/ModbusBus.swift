@@ -10,8 +10,9 @@ enum ModbusFailure: Error, Equatable, CustomStringConvertible {
     case timeout
     /// An answer whose checksum was wrong (RTU: noise, a second master, a wrong baud rate).
     case badCRC
-    /// The meter answered with a Modbus exception (illegal address, busy, gateway target failed…).
-    case exception(String)
+    /// The meter answered with a Modbus exception: `code` 1 illegal function,
+    /// 2 illegal data address, 6 busy, 11 gateway target failed to respond…
+    case exception(code: Int, String)
     /// The device or connection could not be opened, or broke.
     case connection(String)
     /// An answer that makes no sense (wrong length, a value that is no number…).
@@ -21,7 +22,7 @@ enum ModbusFailure: Error, Equatable, CustomStringConvertible {
         switch self {
         case .timeout: "no answer (time-out)"
         case .badCRC: "answer with a bad CRC"
-        case .exception(let text): "refused: \(text)"
+        case .exception(_, let text): "refused: \(text)"
         case .connection(let text): "connection: \(text)"
         case .badData(let text): "bad answer: \(text)"
         }
@@ -135,7 +136,7 @@ final class ModbusBus {
             if let context { _ = modbus_flush(context) }
             return .badCRC
         case base..<cmodbus_error_bad_crc():
-            return .exception(text)
+            return .exception(code: Int(code - base), text)
         case cmodbus_error_bad_crc()...(base + 64):
             if let context { _ = modbus_flush(context) }
             return .badData(text)

@@ -32,7 +32,7 @@ extension ModbusMeter {
             case .ready?:
                 return try readDataSet(block, context: context)
             case .failed?:
-                throw .exception("the meter could not sign (status 3)")
+                throw .badData("the meter could not sign (status 3)")
             case .idle?, .busy?:
                 break
             case nil:

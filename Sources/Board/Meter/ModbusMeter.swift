@@ -48,15 +48,16 @@ final class ModbusMeter {
     }
 
     /// The serial number and, for a signing meter, its public key. A meter
-    /// that refuses the serial's register (a firmware without it) is read
-    /// on without one; one that does not answer fails the cycle.
+    /// that refuses the serial's register as unknown (exception 1 or 2: a
+    /// firmware without it) is read on without one; any other failure
+    /// fails the cycle.
     func readIdentity() throws(ModbusFailure) {
         if let register = settings.map.serial {
             do throws(ModbusFailure) {
                 let words = try request(register.function, address: register.address, count: register.width)
                 serial = register.text(words[...])
             } catch {
-                guard case .exception = error else { throw error }
+                guard case .exception(let code, _) = error, code == 1 || code == 2 else { throw error }
                 serial = nil
             }
         }

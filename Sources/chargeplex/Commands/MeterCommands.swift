@@ -27,16 +27,22 @@ struct MeterCommandGroup: AsyncParsableCommand {
         @Option(help: "Only the meter of this connector.")
         var connector: Int?
 
-        @OptionGroup var state: StateOptions
+        @Option(name: .customLong("state"), help: "The agent's state directory (holds control.sock); by default the configuration's.")
+        var stateDirectory: String?
 
         /// The meters to read, or exit 2 with the reason.
         func meters() throws -> [MeterSettings] {
             let pinMap: PinMap
+            var socketPath = (stateDirectory ?? "/var/lib/chargeplex") + "/" + AgentConfiguration.controlSocketName
             do {
                 if let path = self.pinMap {
                     pinMap = try Self.load(path, simulatedConnectors: nil)
                 } else {
-                    let board = try AgentConfiguration.load(path: config).board
+                    let configuration = try AgentConfiguration.load(path: config)
+                    let board = configuration.board
+                    if stateDirectory == nil {
+                        socketPath = configuration.stateDirectory + "/" + AgentConfiguration.controlSocketName
+                    }
                     guard let path = board.pinMap else {
                         printError("chargeplex: \(config) names no pin map, so no meter; give --pinmap")
                         throw ExitCode(2)
@@ -54,17 +60,17 @@ struct MeterCommandGroup: AsyncParsableCommand {
                 printError("chargeplex: \(pinMap.file) has no [meter.\(connector.map(String.init) ?? "N")] section")
                 throw ExitCode(2)
             }
-            try refuseSecondMaster(meters)
+            try refuseSecondMaster(meters, socketPath: socketPath)
             return meters
         }
 
         /// An RS-485 bus has one master: two would garble each other's
         /// requests (CRC errors, time-outs) in the running agent as well.
-        private func refuseSecondMaster(_ meters: [MeterSettings]) throws {
+        private func refuseSecondMaster(_ meters: [MeterSettings], socketPath: String) throws {
             let serial = meters.filter { if case .rtu = $0.transport { true } else { false } }
             guard !serial.isEmpty else { return }
             do throws(ControlClient.Failure) {
-                _ = try ControlClient.send("status", socketPath: state.socketPath)
+                _ = try ControlClient.send("status", socketPath: socketPath)
             } catch where error.kind == .noAgent {
                 return
             } catch {

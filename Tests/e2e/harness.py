@@ -282,19 +282,17 @@ class Agent:
     """The chargeplex binary with a configuration written for the test.
 
     The configuration and the log go to `workdir` (by default the state directory).
-    `board` adds keys to the [board] section, each value as TOML text
-    (`{"pinmap": '"/tmp/meters.toml"'}`).
     """
 
     def __init__(self, operators, connectors=2, ocpp=None, extra="", state=None, workdir=None, log_level="info",
-                 board=None):
+                 pinmap=None):
         self.state = state or tempfile.mkdtemp(prefix="chargeplex-e2e-")
         self.workdir = workdir or self.state
         self.config = os.path.join(self.workdir, "chargeplex.toml")
         lines = [
             "[chargepoint]", 'id = "CP-E2E"', 'vendor = "Chargeplex"', 'model = "Sim"', "",
             "[board]", 'kind = "sim"', "connectors = %d" % connectors,
-            *('%s = %s' % item for item in (board or {}).items()), "",
+            *(['pinmap = "%s"' % pinmap] if pinmap else []), "",
             "[state]", 'directory = "%s"' % self.state, "",
             "[log]", 'level = "%s"' % log_level, "",
         ]

@@ -16,8 +16,7 @@ ENERGY = "Energy.Active.Import.Register"
 
 
 def write_pinmap(directory, peer, backend, unit=1, poll_ms=500, timeout_ms=200, retries=1, failures_before_fault=3):
-    """A pin map whose [meter.1] is `peer` over Modbus `backend` ("tcp" or "rtu");
-    returns the agent's [board] keys that name it."""
+    """A pin map whose [meter.1] is `peer` over Modbus `backend` ("tcp" or "rtu"); its path."""
     register_map = os.path.join(ROOT, "board", "meters", peer.meter.personality + ".toml")
     lines = ["[meter.1]", 'backend = "modbus-%s"' % backend, "map = %s" % json.dumps(register_map)]
     if backend == "rtu":
@@ -29,7 +28,7 @@ def write_pinmap(directory, peer, backend, unit=1, poll_ms=500, timeout_ms=200, 
     path = os.path.join(directory, "meters.toml")
     with open(path, "w") as f:
         f.write("\n".join(lines))
-    return {"pinmap": json.dumps(path)}
+    return path
 
 
 def values(payload, measurand=ENERGY, phase=None, signed=False):

@@ -53,7 +53,7 @@ def three():
 def start(systems, meter, backend, workdir, **pinmap):
     agent = Agent(operator_list(systems) if len(systems) > 1 else [("home", systems["home"].url, "home")],
                   ocpp={"MeterValuesSampledData": MEASURANDS, "MeterValueSampleInterval": "1"},
-                  board=write_pinmap(workdir, meter, backend, **pinmap), workdir=workdir).start()
+                  pinmap=write_pinmap(workdir, meter, backend, **pinmap), workdir=workdir).start()
     booted(agent, systems)
     return agent
 
@@ -133,7 +133,7 @@ def test_meter_values_carry_the_meters_own_readings(home, meter, backend, workdi
 
 
 def test_meter_check_prints_identity_and_every_value(home, meter, workdir):
-    agent = Agent([("home", home.url, "home")], board=write_pinmap(workdir, meter, "tcp"), workdir=workdir)
+    agent = Agent([("home", home.url, "home")], pinmap=write_pinmap(workdir, meter, "tcp"), workdir=workdir)
     meter.meter.set_current(10)
     result = subprocess.run([binary(), "meter", "check", "--config", agent.config], capture_output=True, text=True, timeout=60)
     out = result.stdout + result.stderr
@@ -208,8 +208,8 @@ class Watch:
 
 
 def test_broken_crcs_are_counted_and_a_retry_mends_the_cycle(meter, workdir):
-    board = write_pinmap(workdir, meter, "rtu", retries=2)
-    agent = Agent([("home", "ws://127.0.0.1:1/ocpp", "home")], board=board, workdir=workdir)
+    agent = Agent([("home", "ws://127.0.0.1:1/ocpp", "home")], pinmap=write_pinmap(workdir, meter, "rtu", retries=2),
+                  workdir=workdir)
     watch = Watch(agent.config)
     try:
         wait_until(lambda: (watch.counters() or {}).get("ok", 0) >= 1, 30, "a first cycle: %s" % watch.lines[-3:])

@@ -35,7 +35,7 @@ def meter(workdir):
 
 
 def start(systems, meter, workdir):
-    agent = Agent(operator_list(systems), board=write_pinmap(workdir, meter, "tcp"), workdir=workdir,
+    agent = Agent(operator_list(systems), pinmap=write_pinmap(workdir, meter, "tcp"), workdir=workdir,
                   ocpp={"MeterValueSampleInterval": "2"}).start()
     for system in systems.values():
         wait_until(lambda: not agent.running or system.calls("BootNotification"), 30, "a BootNotification")

@@ -434,10 +434,11 @@ def session_key(start):
 
 
 def registers(meter_values):
-    """The energy register readings of a MeterValues payload."""
+    """The energy register readings of a MeterValues payload (a signed data set is none)."""
     return [int(float(sample["value"]))
             for value in meter_values["meterValue"] for sample in value["sampledValue"]
-            if sample.get("measurand", ENERGY) == ENERGY and sample.get("unit", "Wh") == "Wh"]
+            if sample.get("measurand", ENERGY) == ENERGY and sample.get("unit", "Wh") == "Wh"
+            and sample.get("format", "Raw") == "Raw"]
 
 
 class Ledger:

@@ -33,6 +33,7 @@ public final class SimBoard: Board {
     /// Polls the Modbus meters of `useMeters(_:)`: their connectors' energy
     /// is the meters', not simulated.
     private let poller = Mutex<MeterPoller?>(nil)
+    private let server = Mutex<EnergyManagerServer?>(nil)
 
     public init(
         connectorCount: Int = 2, voltage: Double = 230, phases: Int = 3, initialWattHours: Int64 = 0,
@@ -58,6 +59,16 @@ public final class SimBoard: Board {
     }
 
     public var signedMeters: (any SignedMeters)? { poller.withLock { $0 } }
+
+    /// Listens for a local energy manager (`[limit] energy_manager` of a
+    /// pin map named in the agent's configuration).
+    public func useEnergyManager(_ settings: EnergyManagerSettings, log: @escaping BoardLog = { _, _ in }) throws(GPIOBoardError) {
+        let started = try EnergyManagerServer(settings: settings, continuation: continuation, log: log)
+        server.withLock { $0 = started }
+    }
+
+    /// The server of `useEnergyManager(_:)`.
+    public var energyManager: EnergyManagerServer? { server.withLock { $0 } }
 
     /// The poller of `useMeters(_:)`, for its counters.
     public var meterPoller: MeterPoller? { poller.withLock { $0 } }
@@ -106,7 +117,9 @@ public final class SimBoard: Board {
     /// The grid operator's control contact closes (the limit is imposed)
     /// or opens again.
     public func setLimitContact(_ active: Bool) {
-        continuation.yield(.externalLimit(source: .contact, watts: active ? limitContactWatts : nil))
+        let event = BoardEvent.externalLimit(source: .contact, watts: active ? limitContactWatts : nil)
+        energyManager?.note(event)
+        continuation.yield(event)
     }
 
     public func raise(_ fault: BoardFault, on connector: Int, active: Bool = true) {
@@ -163,9 +176,10 @@ public final class SimBoard: Board {
     /// Answers at once: the simulator has no thread of its own.
     public func probe(_ number: UInt64) { continuation.yield(.alive(probe: number)) }
 
-    /// Stops the meters' polling and ends `events`.
+    /// Stops the meters' polling and the energy manager's server, and ends `events`.
     public func finish() {
         meterPoller?.stop()
+        energyManager?.stop()
         continuation.finish()
     }
 

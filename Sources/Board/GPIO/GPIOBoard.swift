@@ -48,6 +48,8 @@ public final class GPIOBoard: Board {
     private let runtime: GPIOBoardRuntime
     /// Polls the `[meter.N]` Modbus meters; nil when the map has none.
     public let meterPoller: MeterPoller?
+    /// Listens for a local energy manager; nil when `[limit]` names none.
+    public let energyManager: EnergyManagerServer?
 
     /// Opens every line of `pinMap` and starts watching the inputs.
     ///
@@ -87,13 +89,23 @@ public final class GPIOBoard: Board {
         for input in inputs { levels[input.role] = input.level() }
         let logic = BoardLogic(
             pinMap: pinMap, initialWattHours: initialWattHours, levels: levels, now: monotonicNow())
-        runtime = try GPIOBoardRuntime(
-            logic: logic, outputs: outputs, inputs: inputs,
-            continuation: continuation, traceEdges: traceEdges, log: log)
+        let server = try pinMap.limit?.energyManager.map {
+            try EnergyManagerServer(settings: $0, continuation: continuation, log: log)
+        }
+        energyManager = server
+        do {
+            runtime = try GPIOBoardRuntime(
+                logic: logic, outputs: outputs, inputs: inputs,
+                continuation: continuation, traceEdges: traceEdges, log: log, observe: server.map { $0.note })
+        } catch {
+            server?.stop()
+            throw error
+        }
         do {
             meterPoller = pinMap.meters.isEmpty
                 ? nil : try MeterPoller(settings: pinMap.meters, continuation: continuation, log: log)
         } catch {
+            server?.stop()
             runtime.close()
             throw error
         }
@@ -109,10 +121,11 @@ public final class GPIOBoard: Board {
 
     public func probe(_ number: UInt64) { runtime.probe(number) }
 
-    /// Opens every relay, stops the meter and event threads, releases
+    /// Opens every relay, stops the meter, energy manager and event threads, releases
     /// every line and ends `events`. Safe to call more than once.
     public func close() {
         meterPoller?.stop()
+        energyManager?.stop()
         runtime.close()
     }
 

@@ -21,6 +21,9 @@ final class GPIOBoardRuntime: @unchecked Sendable {
     private let outputs: [LineRole: RequestedLine]
     private let inputs: [RequestedLine]
     private let continuation: AsyncStream<BoardEvent>.Continuation
+    /// Sees every event before it is yielded (the energy manager's server
+    /// learns the contact's limit so).
+    private let observe: (@Sendable (BoardEvent) -> Void)?
     private let log: BoardLog
     private let traceEdges: Bool
     /// Wakes the event thread: a 0 byte after a command, a signal number
@@ -32,8 +35,10 @@ final class GPIOBoardRuntime: @unchecked Sendable {
 
     init(
         logic: BoardLogic, outputs: [LineRole: RequestedLine], inputs: [RequestedLine],
-        continuation: AsyncStream<BoardEvent>.Continuation, traceEdges: Bool, log: @escaping BoardLog
+        continuation: AsyncStream<BoardEvent>.Continuation, traceEdges: Bool, log: @escaping BoardLog,
+        observe: (@Sendable (BoardEvent) -> Void)? = nil
     ) throws(GPIOBoardError) {
+        self.observe = observe
         self.outputs = outputs
         self.inputs = inputs
         self.continuation = continuation
@@ -48,7 +53,7 @@ final class GPIOBoardRuntime: @unchecked Sendable {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
         }
         (wakeRead, wakeWrite) = (ends[0], ends[1])
-        for event in logic.startOutputs() { if case .event(let event) = event { continuation.yield(event) } }
+        for event in logic.startOutputs() { if case .event(let event) = event { observe?(event); continuation.yield(event) } }
         state = Mutex(State(logic: logic))
         var handle = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
@@ -137,6 +142,7 @@ final class GPIOBoardRuntime: @unchecked Sendable {
                     logs.append((.error, "\(role): cannot set the line: \(String(cString: strerror(errno)))"))
                 }
             case .event(let event):
+                observe?(event)
                 continuation.yield(event)
             case .log(let level, let text):
                 logs.append((level, text))

@@ -170,6 +170,9 @@ public struct ExternalLimitPins: Sendable, Equatable {
     public var contact: LineSpec?
     /// The power the contact imposes, W; 0 suspends charging.
     public var powerWatts: Int = ExternalLimitPins.defaultPowerWatts
+    /// The Modbus/TCP server a local energy manager writes its limit to;
+    /// nil: none.
+    public var energyManager: EnergyManagerSettings? = nil
 
     /// 4.2 kW: what a grid operator may dim a charger to (§14a EnWG).
     public static let defaultPowerWatts = 4200

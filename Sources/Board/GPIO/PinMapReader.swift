@@ -97,8 +97,29 @@ private struct PinMapReader {
         var keys = SectionKeys(section, file: file)
         let contact = try line("contact", &keys)
         let power = try keys.integer("contact_power_w", in: 0...1_000_000) ?? ExternalLimitPins.defaultPowerWatts
+        let energyManager = try readEnergyManager(&keys)
         try keys.refuseUnread()
         limit = ExternalLimitPins(contact: contact, powerWatts: power)
+        limit?.energyManager = energyManager
+    }
+
+    /// `energy_manager = "address:port"` and its `_unit` and `_timeout_s`.
+    private func readEnergyManager(_ keys: inout SectionKeys) throws(PinMapError) -> EnergyManagerSettings? {
+        guard let text = try keys.string("energy_manager") else {
+            for companion in ["_unit", "_timeout_s"] where keys.has("energy_manager" + companion) {
+                throw keys.error("energy_manager" + companion, "is set but energy_manager is not")
+            }
+            return nil
+        }
+        guard let (address, port) = EnergyManagerSettings.parse(listen: text) else {
+            throw keys.error(
+                "energy_manager",
+                "\"\(text)\" is not an IPv4 address and a port from 1 to 65535, as in \"127.0.0.1:1502\"")
+        }
+        var settings = EnergyManagerSettings(address: address, port: port)
+        settings.unit = try keys.integer("energy_manager_unit", in: 1...247) ?? 1
+        settings.timeoutSeconds = try keys.integer("energy_manager_timeout_s", in: 0...86_400) ?? 0
+        return settings
     }
 
     private mutating func readChips(_ section: FlatTOML.Section) throws(PinMapError) {

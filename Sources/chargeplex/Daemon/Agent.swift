@@ -46,8 +46,8 @@ final class Agent: Sendable {
 
         switch configuration.board.kind {
         case .sim:
-            // A pin map named for a simulated board gives its Modbus meters and the
-            // power of its contact; its lines stay simulated.
+            // A pin map named for a simulated board gives its Modbus meters, the
+            // power of its contact and its energy manager; its lines stay simulated.
             let pinMap = try configuration.board.pinMap.map {
                 try PinMap.load(path: $0, simulatedConnectors: configuration.board.connectors)
             }
@@ -55,6 +55,7 @@ final class Agent: Sendable {
                 connectorCount: configuration.board.connectors,
                 limitContactWatts: Double(pinMap?.limit?.powerWatts ?? ExternalLimitPins.defaultPowerWatts))
             if let pinMap { try sim.useMeters(pinMap.meters, log: Self.boardLog(logger)) }
+            if let settings = pinMap?.limit?.energyManager { try sim.useEnergyManager(settings, log: Self.boardLog(logger)) }
             board = sim
             simulated = sim
         case .gpio:
@@ -178,6 +179,7 @@ final class Agent: Sendable {
         await operators.shutdown()
         events.cancel()
         (board as? GPIOBoard)?.meterPoller?.stop()
+        (board as? GPIOBoard)?.energyManager?.stop()
         simulated?.finish()
         database.close()
         service.stopped(status: "stopped")

@@ -52,9 +52,32 @@ public final class EnergyManagerServer: @unchecked Sendable {
         settings: EnergyManagerSettings, continuation: AsyncStream<BoardEvent>.Continuation,
         log: @escaping BoardLog = { _, _ in }
     ) throws(GPIOBoardError) {
+        let opened = try Self.open(settings)
+        (context, mapping, listener, port, wakeRead, wakeWrite) = opened
         self.settings = settings
         self.continuation = continuation
         self.log = log
+        continuation.yield(.externalLimit(source: .energyManager, watts: nil))
+        var handle = pthread_t()
+        let retained = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&handle, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<EnergyManagerServer>.fromOpaque(raw).takeRetainedValue().run()
+            return nil
+        }, retained)
+        guard result == 0 else {
+            Unmanaged<EnergyManagerServer>.fromOpaque(retained).release()
+            shared.withLock { $0.running = false }
+            throw .system("energy manager: cannot start its thread: \(String(cString: strerror(result)))")
+        }
+        thread.withLock { $0 = handle }
+        log(.info, "energy manager: listening on \(settings.address):\(port), unit \(settings.unit)")
+    }
+
+    /// The context, its registers, the listening socket, its port and the wake pipe.
+    private static func open(_ settings: EnergyManagerSettings) throws(GPIOBoardError) -> (
+        OpaquePointer, UnsafeMutablePointer<modbus_mapping_t>, Int32, Int, Int32, Int32
+    ) {
         let place = "\(settings.address):\(settings.port)"
         guard let context = modbus_new_tcp(settings.address, Int32(settings.port)) else {
             throw .system("energy manager: cannot listen on \(place): \(String(cString: modbus_strerror(errno)))")
@@ -78,7 +101,7 @@ public final class EnergyManagerServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let port = Int(UInt16(bigEndian: address.sin_port))
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -91,29 +114,14 @@ public final class EnergyManagerServer: @unchecked Sendable {
             _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
         }
-        (wakeRead, wakeWrite) = (ends[0], ends[1])
-        (self.context, self.mapping, self.listener) = (context, mapping, listener)
-        continuation.yield(.externalLimit(source: .energyManager, watts: nil))
-        var handle = pthread_t()
-        let retained = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(&handle, nil, { raw in
-            guard let raw else { return nil }
-            Unmanaged<EnergyManagerServer>.fromOpaque(raw).takeRetainedValue().run()
-            return nil
-        }, retained)
-        guard result == 0 else {
-            Unmanaged<EnergyManagerServer>.fromOpaque(retained).release()
-            shared.withLock { $0.running = false }
-            throw .system("energy manager: cannot start its thread: \(String(cString: strerror(result)))")
-        }
-        thread.withLock { $0 = handle }
-        log(.info, "energy manager: listening on \(settings.address):\(port), unit \(settings.unit)")
+        return (context, mapping, listener, port, ends[0], ends[1])
     }
 
     deinit {
         Glibc.close(wakeRead)
         Glibc.close(wakeWrite)
-        Glibc.close(listener)
+        // The thread closes it when it ends; one that never started cannot.
+        if thread.withLock({ $0 }) == nil { Glibc.close(listener) }
         modbus_mapping_free(mapping)
         modbus_free(context)
     }
@@ -186,6 +194,7 @@ public final class EnergyManagerServer: @unchecked Sendable {
             expireIfSilent(since: lastWrite)
         }
         if client >= 0 { Glibc.close(client) }
+        Glibc.close(listener)
     }
 
     /// Answers one request; true when it wrote holding register 0.

@@ -245,7 +245,8 @@ public final class EnergyManagerServer: @unchecked Sendable {
         guard settings.timeoutSeconds > 0, mapping.pointee.tab_registers[0] != Self.noLimit else { return }
         guard monotonicNow() >= lastWrite &+ UInt64(settings.timeoutSeconds) * 1_000_000_000 else { return }
         mapping.pointee.tab_registers[0] = Self.noLimit
-        log(.warning, "energy manager: no write for \(settings.timeoutSeconds) s: its limit ends, the charger may draw full power again")
+        log(.warning,
+            "energy manager: no write for \(settings.timeoutSeconds) s: its limit ends, the charger may draw full power again")
         continuation.yield(.externalLimit(source: .energyManager, watts: nil))
     }
 }

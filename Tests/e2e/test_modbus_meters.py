@@ -104,7 +104,7 @@ def meter_status(agent, connector=1):
             under = line.startswith("  %d: " % connector)
         elif under and line.startswith("    "):
             key, _, rest = line.strip().partition(": ")
-            if key == "meter":
+            if key == "meter %d" % connector:
                 found["meter"] = rest
             elif key == "last reading":
                 found["reading"] = rest

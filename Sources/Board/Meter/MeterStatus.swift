@@ -26,8 +26,9 @@ extension MeterSettings {
         return file.hasSuffix(".toml") ? String(file.dropLast(5)) : file
     }
 
-    /// "meter 1: modbus-tcp 127.0.0.1:502 unit 1, map eastron-sdm630, serial 23120417, does not sign".
-    func identityLine(serial: String?, answered: Bool) -> String {
+    /// "meter 1: modbus-tcp 127.0.0.1:502 unit 1, map eastron-sdm630, serial 23120417, does not sign";
+    /// `answered` tells a meter without a serial from one not heard from yet.
+    public func identityLine(serial: String?, answered: Bool) -> String {
         let serialText = serial.map { "serial \($0)" } ?? (answered ? "no serial" : "serial unknown (no answer yet)")
         return "meter \(connector): \(address), map \(mapName), \(serialText), "
             + (map.ocmf != nil ? "signs its readings (OCMF)" : "does not sign")

@@ -90,10 +90,8 @@ extension Agent {
     /// A connector's Modbus meter, under its connector line: where it is and who, the last
     /// reading and its age, the poller's counters and whether PowerMeterFailure is active.
     static func meterText(_ meter: MeterStatus) -> String {
-        let settings = meter.settings
-        var text = "    meter: \(settings.address), map \(settings.mapName), "
-            + (meter.serial.map { "serial \($0)" } ?? "serial unknown") + ", "
-            + (meter.signs ? "signs its readings (OCMF)" : "does not sign") + "\n"
+        // The identity as the agent logs it when polling starts.
+        var text = "    " + meter.settings.identityLine(serial: meter.serial, answered: meter.lastReading != nil) + "\n"
         if let reading = meter.lastReading, let age = meter.lastReadingAgeMilliseconds {
             let energy = reading.energyWattHours.map { "\($0) Wh" } ?? "energy -"
             let power = reading.powerWatts.map { "\(($0 * 10).rounded() / 10) W" } ?? "power -"

@@ -97,6 +97,32 @@ import Testing
         #expect(poller.signs(connector: 1) == false)
     }
 
+    @Test func statusTellsWhereTheMeterIsWhatItReadAndWhatPollingMet() async throws {
+        let peer = try ModbusPeer()
+        defer { peer.stop() }
+        Self.chargingCar(peer)
+        let lines = Mutex<[String]>([])
+        let events = Events()
+        let poller = try MeterPoller(
+            settings: [try Self.settings(port: peer.port)], continuation: events.continuation,
+            log: { level, text in if level == .info { lines.withLock { $0.append(text) } } })
+        defer { poller.stop() }
+        #expect(poller.status(connector: 2) == nil)
+        _ = try #require(await events.first(where: isReading))
+
+        let status = try #require(poller.status(connector: 1))
+        #expect(status.settings.address == "modbus-tcp 127.0.0.1:\(peer.port) unit 1")
+        #expect(status.settings.mapName == "eastron-sdm630")
+        #expect(status.serial == "12345678" && !status.signs)
+        #expect(status.lastReading?.energyWattHours == 1_234_500 && status.lastReading?.powerWatts == 11_040)
+        #expect(status.lastReadingAgeMilliseconds.map { $0 >= 0 } == true)
+        #expect(status.counters.successes >= 1 && !status.powerMeterFailure)
+        // One line of identity when polling starts, not one per cycle.
+        _ = try #require(await events.first(after: 2, where: isReading))
+        let identity = lines.withLock { $0 }.filter { $0.hasPrefix("meter 1:") }
+        #expect(identity == ["meter 1: modbus-tcp 127.0.0.1:\(peer.port) unit 1, map eastron-sdm630, serial 12345678, does not sign"])
+    }
+
     @Test func aMeterWithoutTheSerialRegisterIsReadWithoutASerial() async throws {
         let peer = try ModbusPeer()
         defer { peer.stop() }
@@ -126,14 +152,17 @@ import Testing
         #expect(faulted.timeouts >= 4)  // two cycles, each one try and one retry
         #expect(faulted.retries >= 2)
         #expect(faulted.consecutiveFailures >= 2)
+        #expect(poller.status(connector: 1)?.powerMeterFailure == true)
 
         peer.state.withLock { $0.silent = false }
         let (_, clearedAt) = try #require(await events.first(after: faultAt) { isFault($0, active: false) })
         // Once, not once per failed cycle.
         #expect(events.seen.filter { isFault($0, active: true) }.count == 1)
-        // A reading of the recovered meter comes with the all-clear.
-        #expect(await events.first(after: faultAt, where: isReading).map { $0.1 < clearedAt } == true)
+        // The all-clear comes before the recovered meter's first reading, so what
+        // that reading sets off goes out with the connector's real status.
+        #expect(await events.first(after: faultAt, where: isReading).map { $0.1 == clearedAt + 1 } == true)
         #expect(poller.counters(connector: 1)?.consecutiveFailures == 0)
+        #expect(poller.status(connector: 1)?.powerMeterFailure == false)
     }
 
     @Test func theWrongUnitIdIsAFaultCountedAsRefusals() async throws {

@@ -92,6 +92,29 @@ def drawing_sample(system, transaction_id, after=0):
     return system.wait_for(matches, 30, after)
 
 
+def meter_status(agent, connector=1):
+    """The meter lines under `connector` in `chargeplex status`: {"meter": text,
+    "reading": text, "counters": {name: n}, "failure": text}, or None."""
+    text = agent.status()
+    if not text:
+        return None
+    found, under = {}, False
+    for line in text.splitlines():
+        if re.match(r"^  \d+: ", line):
+            under = line.startswith("  %d: " % connector)
+        elif under and line.startswith("    "):
+            key, _, rest = line.strip().partition(": ")
+            if key == "meter %d" % connector:
+                found["meter"] = rest
+            elif key == "last reading":
+                found["reading"] = rest
+            elif key == "polling since start":
+                found["counters"] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", rest)}
+            elif key == "PowerMeterFailure":
+                found["failure"] = rest
+    return found or None
+
+
 def logs_mention(agent, *words):
     text = agent.logs().lower()
     return all(word.lower() in text for word in words)
@@ -102,6 +125,15 @@ def test_meter_values_carry_the_meters_own_readings(home, meter, backend, workdi
     try:
         # The connector's register is the meter's, not a simulated one.
         wait_until(lambda: (connector_energy(agent) or 0) >= START_KWH * 1000 - 1, 30, "the meter's register in status")
+        # What the technician sees of the meter, and its identity logged once at start.
+        shown = meter_status(agent)
+        assert shown["meter"].startswith("modbus-%s " % backend), shown
+        assert "map eastron-sdm630" in shown["meter"] and "serial %d" % SERIAL in shown["meter"], shown
+        assert "does not sign" in shown["meter"] and shown["failure"] == "not active", shown
+        assert re.match(r"\d+ Wh, [\d.]+ W, [\d.]+ s ago$", shown["reading"]), shown
+        assert shown["counters"]["ok"] >= 1, shown
+        identity = [line for line in agent.logs().splitlines() if "meter 1: modbus-%s" % backend in line]
+        assert len(identity) == 1 and "serial %d" % SERIAL in identity[0], identity
         start_event = charge(agent, {"home": home}, meter)["home"]
         assert served(meter, start_event["payload"]["meterStart"], "energyKWh", tolerance=1)
         payload = drawing_sample(home, 1)["payload"]
@@ -160,6 +192,9 @@ def test_a_silent_meter_faults_the_connector_for_every_operator_and_recovers(thr
         for name, system in three.items():
             system.wait_for_call("StatusNotification", after=marks[name], connectorId=1, status="Faulted",
                                  errorCode="PowerMeterFailure")
+        shown = wait_until(lambda: (lambda m: m if m and m["counters"]["timeouts"] > 0 else None)(meter_status(agent)),
+                           10, "the timeouts in status")
+        assert shown["failure"].startswith("active"), shown
         meter.meter.set_fault(None)
         for name, system in three.items():
             back = system.wait_for(lambda e: e["event"] == "call" and e["action"] == "StatusNotification"
@@ -236,6 +271,11 @@ def test_a_broken_answer_now_and_then_does_not_fault_the_connector(home, meter, 
             meter.meter.set_fault("crc", answers=1)
             wait_until(lambda: meter.meter.state()["fault"] == "none", 10, "the broken answer taken")
         wait_until(lambda: meter.meter.counts["broken CRC"] == 5, 10, "five broken answers sent")
+        # `chargeplex status` counts them, and the retries that mended them.
+        shown = wait_until(lambda: (lambda m: m if m and m["counters"]["crc"] >= 5 else None)(meter_status(agent)),
+                           10, "the CRC errors in status: %s" % meter_status(agent))
+        assert shown["counters"]["retries"] >= 5 and shown["failure"] == "not active", shown
+        assert "1: Charging" in agent.status()
         drawing_sample(home, 1, after=home.mark())
         with home.lock:
             later = home.events[mark:]
@@ -282,6 +322,9 @@ def test_a_meter_reset_or_swap_during_a_transaction_never_lowers_the_register(th
             notice = system.wait_for_call("StatusNotification", after=marks[name], connectorId=1,
                                           errorCode="OtherError", vendorErrorCode=reason)
             assert "Wh" in notice["payload"].get("info", ""), notice
+            # The notice carries the connector's real status: for a swap too, whose
+            # meter was silent (Faulted) until the new one answered.
+            assert notice["payload"]["status"] == "Charging", notice
             # The connector's real status follows.
             system.wait_for_call("StatusNotification", after=system.events.index(notice) + 1, connectorId=1,
                                  errorCode="NoError", status="Charging")

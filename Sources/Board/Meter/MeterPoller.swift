@@ -10,10 +10,12 @@ import Synchronization
 /// the next one at once rather than piling up. A good cycle yields one
 /// `.meterReading`; after `failures_before_fault` failed cycles in a row
 /// the connector gets `.fault(.powerMeterFailure, active: true)`, once,
-/// and `active: false` once the meter answers again. A failed request
-/// closes a broken connection, so the next cycle reconnects (TCP) or
-/// reopens the device (RTU) by itself; serial and public key are read
-/// again after every recovery.
+/// and `active: false` once the meter answers again, before that cycle's
+/// reading. The first cycle of each meter logs its identity (where, map,
+/// serial, whether it signs) once. A failed request closes a broken
+/// connection, so the next cycle reconnects (TCP) or reopens the device
+/// (RTU) by itself; serial and public key are read again after every
+/// recovery.
 ///
 /// Signed readings (`SignedMeters`) are taken on the same thread, between
 /// two cycles, so requests to one bus never interleave.
@@ -32,6 +34,9 @@ public final class MeterPoller: SignedMeters, @unchecked Sendable {
         var counters: [Int: MeterCounters] = [:]
         var publicKeys: [Int: String] = [:]
         var faulted: Set<Int> = []
+        var serials: [Int: String] = [:]
+        /// Each connector's last reading and when it came (monotonic ns).
+        var lastReadings: [Int: (reading: MeterReading, at: UInt64)] = [:]
         var requests: [SignedRequest] = []
     }
 
@@ -121,6 +126,21 @@ public final class MeterPoller: SignedMeters, @unchecked Sendable {
         shared.withLock { $0.counters[connector] }
     }
 
+    /// The connector's meter as last seen, for `chargeplex status`; nil
+    /// when it has no Modbus meter. Safe from any thread.
+    public func status(connector: Int) -> MeterStatus? {
+        guard let settings = settings.first(where: { $0.connector == connector }) else { return nil }
+        let now = monotonicNow()
+        return shared.withLock { shared in
+            let last = shared.lastReadings[connector]
+            return MeterStatus(
+                settings: settings, serial: shared.serials[connector], lastReading: last?.reading,
+                lastReadingAgeMilliseconds: last.map { Int(min((now &- $0.at) / 1_000_000, UInt64(Int.max))) },
+                counters: shared.counters[connector] ?? MeterCounters(),
+                powerMeterFailure: shared.faulted.contains(connector))
+        }
+    }
+
     // MARK: SignedMeters
 
     public func signs(connector: Int) -> Bool {
@@ -185,18 +205,31 @@ public final class MeterPoller: SignedMeters, @unchecked Sendable {
         let result = meter.poll()
         let counters = meter.counters
         let connector = meter.connector
+        let readAt = monotonicNow()
         shared.withLock { shared in
             shared.counters[connector] = counters
             if let key = meter.publicKey { shared.publicKeys[connector] = key }
+            shared.serials[connector] = meter.serial
+            if case .success(let sample) = result { shared.lastReadings[connector] = (sample.reading, readAt) }
             if meter.isFaulted { shared.faulted.insert(connector) } else { shared.faulted.remove(connector) }
+        }
+        if counters.cycles == 1 {
+            if case .success = result {
+                log(.info, meter.settings.identityLine(serial: meter.serial, answered: true))
+            } else {
+                log(.info, meter.settings.identityLine(serial: nil, answered: false))
+            }
         }
         switch result {
         case .success(let sample):
-            continuation.yield(.meterReading(connector: connector, reading: sample.reading))
+            // The all-clear first: what the charge point does with this
+            // reading (a swapped meter's notice) goes out with the
+            // connector's real status, not Faulted.
             if wasFaulted {
-                log(.info, "meter \(connector) answers again (\(meter.settings.transport), unit \(meter.settings.unit))")
+                log(.info, "meter \(connector) answers again (\(meter.settings.address))")
                 continuation.yield(.fault(connector: connector, fault: .powerMeterFailure, active: false))
             }
+            continuation.yield(.meterReading(connector: connector, reading: sample.reading))
             cycleReport?(CycleReport(connector: connector, counters: counters, reading: sample.reading))
         case .failure(let failure):
             if meter.isFaulted && !wasFaulted {

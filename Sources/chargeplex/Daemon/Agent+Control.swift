@@ -1,3 +1,4 @@
+import Board
 import ChargePoint
 import Configuration
 import OCPP16
@@ -68,6 +69,7 @@ extension Agent {
     }
 
     func statusText() async -> String {
+        let meters = (board as? GPIOBoard)?.meterPoller ?? simulated?.meterPoller
         var text = "connectors:\n"
         for connector in await chargePoint.snapshot() {
             text += "  \(connector.number): \(connector.status.rawValue)"
@@ -79,9 +81,29 @@ extension Agent {
                 if let authority = transaction.authority { text += " (authority \(authority))" }
             }
             text += "\n"
+            if let meter = meters?.status(connector: connector.number) { text += Self.meterText(meter) }
         }
         text += Self.externalLimitText(await chargePoint.externalLimitStates)
         return text + (await operatorsText())
+    }
+
+    /// A connector's Modbus meter, under its connector line: where it is and who, the last
+    /// reading and its age, the poller's counters and whether PowerMeterFailure is active.
+    static func meterText(_ meter: MeterStatus) -> String {
+        // The identity as the agent logs it when polling starts.
+        var text = "    " + meter.settings.identityLine(serial: meter.serial, answered: meter.lastReading != nil) + "\n"
+        if let reading = meter.lastReading, let age = meter.lastReadingAgeMilliseconds {
+            let energy = reading.energyWattHours.map { "\($0) Wh" } ?? "energy -"
+            let power = reading.powerWatts.map { "\(($0 * 10).rounded() / 10) W" } ?? "power -"
+            let seconds = Double(min(age, 999_999_999) / 100) / 10
+            text += "    last reading: \(energy), \(power), \(seconds) s ago\n"
+        } else {
+            text += "    last reading: none yet\n"
+        }
+        // The counters as `meter watch` prints them.
+        text += "    polling since start: \(meter.counters.line)\n"
+        text += "    PowerMeterFailure: \(meter.powerMeterFailure ? "active (the meter does not answer)" : "not active")\n"
+        return text
     }
 
     /// `external limit: 4200 W from the control contact since …`, one line per source the

@@ -17,7 +17,8 @@ struct OperatorOutbox: DurableOutbox {
     var queue: MessageQueue { ledger.queue }
 
     func peek() async throws -> OutboxMessage? {
-        while let queued = try queue.peek(operator: operatorName) {
+        await removeDelivered()
+        while let queued = try queue.peek(operator: operatorName, after: await progress.deliveredThrough) {
             guard let value = try? JSONParser.parse(queued.payload), case .object(var payload) = value else {
                 logger.error("unreadable queued payload removed", metadata: ["operator": "\(operatorName)", "action": "\(queued.action)"])
                 try queue.remove(id: queued.id)
@@ -62,8 +63,34 @@ struct OperatorOutbox: DurableOutbox {
         // the message stays and goes again rather than lose the id.
         let booked = message.transactionRef != nil
             && (message.action == OCPPAction.startTransaction.rawValue || message.action == OCPPAction.stopTransaction.rawValue)
-        if !booked { try queue.remove(id: QueuedMessage.ID(rawValue: message.id)) }
+        if !booked {
+            do {
+                try queue.remove(id: QueuedMessage.ID(rawValue: message.id))
+            } catch {
+                // A full disk cannot even take a deletion. The message was
+                // answered: it is skipped from now on, so that it neither goes
+                // again nor holds up what is behind it, and removed as soon as
+                // the disk lets it (after a restart first, it goes again).
+                logger.error(
+                    "cannot remove a delivered message yet: skipped, removed later",
+                    metadata: ["operator": "\(operatorName)", "action": "\(message.action)", "error": "\(error)"])
+                await progress.delivered(message.id)
+            }
+        }
         await progress.outboxMoved()
+    }
+
+    /// Removes the delivered messages whose removal could not be written
+    /// before; what still cannot be removed stays skipped.
+    func removeDelivered() async {
+        for id in await progress.undeleted {
+            do {
+                try queue.remove(id: QueuedMessage.ID(rawValue: id))
+                await progress.removed(id)
+            } catch {
+                return
+            }
+        }
     }
 
     func recordAttempt(_ message: OutboxMessage) async throws -> Int {

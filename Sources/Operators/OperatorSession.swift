@@ -74,7 +74,8 @@ final class OperatorSession: Sendable {
         while await state.registered {
             let progress = await state.outboxProgress
             do {
-                guard try outbox.ledger.hasQueued(for: name, upTo: sequence) else { return true }
+                let skipped = await state.deliveredThrough
+                guard try outbox.ledger.hasQueued(for: name, upTo: sequence, after: skipped) else { return true }
             } catch {
                 return true
             }
@@ -115,6 +116,19 @@ actor SessionState {
     func closed() {
         open = false
         outboxMoved()
+    }
+
+    /// Delivered messages whose removal the disk did not take yet, oldest
+    /// first: the queue is read past them.
+    private(set) var undeleted: [Int64] = []
+    var deliveredThrough: Int64? { undeleted.last }
+
+    func delivered(_ id: Int64) {
+        if !undeleted.contains(id) { undeleted.append(id) }
+    }
+
+    func removed(_ id: Int64) {
+        undeleted.removeAll { $0 == id }
     }
 
     /// A queued message was answered, given up or dropped.

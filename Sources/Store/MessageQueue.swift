@@ -123,11 +123,14 @@ public struct MessageQueue: Sendable {
     }
 
     /// The oldest message of `operatorName`, the one to send next, or `nil` when none is queued.
-    public func peek(operator operatorName: String) throws -> QueuedMessage? {
+    ///
+    /// - Parameter after: skips the messages up to this sequence number (delivered ones
+    ///   whose removal could not be written yet).
+    public func peek(operator operatorName: String, after: Int64? = nil) throws -> QueuedMessage? {
         try database.withConnection { connection in
             try connection.query(
-                "SELECT \(Self.columns) FROM message_queue WHERE operator = ? ORDER BY sequence LIMIT 1",
-                [.text(operatorName)], Self.message(from:)
+                "SELECT \(Self.columns) FROM message_queue WHERE operator = ? AND sequence > ? ORDER BY sequence LIMIT 1",
+                [.text(operatorName), .integer(after ?? Int64.min)], Self.message(from:)
             ).first
         }
     }

@@ -250,11 +250,11 @@ public struct TransactionLedger: Sendable {
     }
 
     /// Whether `operatorName` still has a message queued at or before `sequence`.
-    public func hasQueued(for operatorName: String, upTo sequence: Int64) throws -> Bool {
+    public func hasQueued(for operatorName: String, upTo sequence: Int64, after: Int64? = nil) throws -> Bool {
         try database.withConnection { connection in
             try connection.scalar(
-                "SELECT 1 FROM message_queue WHERE operator = ? AND sequence <= ? LIMIT 1",
-                [.text(operatorName), .integer(sequence)], as: Int.self) != nil
+                "SELECT 1 FROM message_queue WHERE operator = ? AND sequence <= ? AND sequence > ? LIMIT 1",
+                [.text(operatorName), .integer(sequence), .integer(after ?? Int64.min)], as: Int.self) != nil
         }
     }
 

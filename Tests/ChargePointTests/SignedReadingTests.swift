@@ -69,6 +69,15 @@ final class TestSigningMeter: SignedMeters {
 
     func signed(_ values: [SampledValue]) -> [SampledValue] { values.filter { $0.format == .signedData } }
 
+    /// A transaction on connector 1, whose meter is `meter`.
+    func charging(_ meter: TestSigningMeter, settings: [(key: String, value: String)] = Self.settings) async -> Harness {
+        let harness = await Harness(settings: settings, signedMeters: meter)
+        harness.uplink.answer("CARD", .accepted)
+        await harness.plug()
+        await harness.swipe("CARD")
+        return harness
+    }
+
     @Test func beginAndEndGoToEveryOperatorUntouched() async throws {
         let meter = TestSigningMeter()
         let harness = await Harness(settings: Self.settings, signedMeters: meter)
@@ -101,10 +110,7 @@ final class TestSigningMeter: SignedMeters {
 
     @Test func aStopWhileTheBeginIsTakenReportsTheBeginFirstAndStopsOnce() async throws {
         let meter = TestSigningMeter(automatic: false)
-        let harness = await Harness(settings: Self.settings, signedMeters: meter)
-        harness.uplink.answer("CARD", .accepted)
-        await harness.plug()
-        await harness.swipe("CARD")
+        let harness = await charging(meter)
         #expect(await meter.waitFor(.transactionBegin))
 
         let chargePoint = harness.chargePoint
@@ -134,10 +140,7 @@ final class TestSigningMeter: SignedMeters {
 
     @Test func aMeterThatGivesNoSignatureDoesNotHoldTheStopBack() async throws {
         let meter = TestSigningMeter(automatic: false)
-        let harness = await Harness(settings: Self.settings, signedMeters: meter)
-        harness.uplink.answer("CARD", .accepted)
-        await harness.plug()
-        await harness.swipe("CARD")
+        let harness = await charging(meter)
         #expect(await meter.waitFor(.transactionBegin))
         meter.release(false)
         let chargePoint = harness.chargePoint
@@ -153,12 +156,8 @@ final class TestSigningMeter: SignedMeters {
 
     @Test func periodicSamplesCarryOneSignedReadingForEveryOperator() async throws {
         let meter = TestSigningMeter()
-        var harness = await Harness(
-            settings: [("MeterValueSampleInterval", "10"), ("MeterValuesSampledData", "Energy.Active.Import.Register")],
-            signedMeters: meter)
-        harness.uplink.answer("CARD", .accepted)
-        await harness.plug()
-        await harness.swipe("CARD")
+        var harness = await charging(
+            meter, settings: [("MeterValueSampleInterval", "10"), ("MeterValuesSampledData", "Energy.Active.Import.Register")])
         for _ in 0..<10_000 where harness.uplink.meterValues.isEmpty { await Task.yield() }
         harness.uplink.clear()
         await harness.advance(seconds: 10)

@@ -13,7 +13,8 @@ import pytest
 from pymodbus.client import ModbusTcpClient
 
 from harness import free_port, stop_all, wait_until
-from test_external_limit import (CentralSystem, OPERATORS, charge, composite_watts, connector_limit,
+from test_external_limit import (CentralSystem, OPERATORS, billing_sixteen_amperes, composite_watts,
+                                 connector_limit, marks_of,
                                  never_stopped, start, told)
 
 UNIT = 3
@@ -55,22 +56,6 @@ def in_force(client):
 
 def limited_to(agent, watts):
     return lambda: abs((connector_limit(agent) or 0) - watts / PHASES_TIMES_VOLTS) < 0.01
-
-
-def billing_sixteen_amperes(agent, systems):
-    """The billing operator's 16 A default profile, in force before any external limit."""
-    profile = {"connectorId": 0, "csChargingProfiles": {
-        "chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
-        "chargingProfileKind": "Absolute", "chargingSchedule": {
-            "startSchedule": "2020-01-01T00:00:00Z", "chargingRateUnit": "A",
-            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}]}}}
-    assert systems["billing"].send("SetChargingProfile", profile)["payload"]["status"] == "Accepted"
-    charge(agent, systems)
-    wait_until(lambda: connector_limit(agent) == 16.0, 10, "the billing operator's 16 A applied")
-
-
-def marks_of(systems):
-    return {name: system.mark() for name, system in systems.items()}
 
 
 def test_the_energy_manager_caps_suspends_and_ends_telling_every_operator(systems):

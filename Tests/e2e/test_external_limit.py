@@ -65,19 +65,28 @@ def never_stopped(agent, systems):
     assert "transaction 1 for CARD14" in agent.status()
 
 
+def billing_sixteen_amperes(agent, systems):
+    """The billing operator's 16 A default profile, in force before any external limit."""
+    profile = {"connectorId": 0, "csChargingProfiles": {
+        "chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Absolute", "chargingSchedule": {
+            "startSchedule": "2020-01-01T00:00:00Z", "chargingRateUnit": "A",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}]}}}
+    assert systems["billing"].send("SetChargingProfile", profile)["payload"]["status"] == "Accepted"
+    charge(agent, systems)
+    wait_until(lambda: connector_limit(agent) == 16.0, 10, "the billing operator's 16 A applied")
+
+
+def marks_of(systems):
+    return {name: system.mark() for name, system in systems.items()}
+
+
 def test_the_contact_caps_the_charge_tells_every_operator_and_ends_cleanly(systems):
     agent = start(systems)
     try:
-        profile = {"connectorId": 0, "csChargingProfiles": {
-            "chargingProfileId": 1, "stackLevel": 0, "chargingProfilePurpose": "TxDefaultProfile",
-            "chargingProfileKind": "Absolute", "chargingSchedule": {
-                "startSchedule": "2020-01-01T00:00:00Z", "chargingRateUnit": "A",
-                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}]}}}
-        assert systems["billing"].send("SetChargingProfile", profile)["payload"]["status"] == "Accepted"
-        charge(agent, systems)
-        wait_until(lambda: connector_limit(agent) == 16.0, 10, "the billing operator's 16 A applied")
+        billing_sixteen_amperes(agent, systems)
 
-        marks = {name: system.mark() for name, system in systems.items()}
+        marks = marks_of(systems)
         agent.sim("limit", "on")
         # 4200 W over three phases at 230 V.
         wait_until(lambda: abs((connector_limit(agent) or 0) - 4200 / 690) < 0.01, 5, "the 4200 W cap applied")
@@ -87,7 +96,7 @@ def test_the_contact_caps_the_charge_tells_every_operator_and_ends_cleanly(syste
             assert composite_watts(system) == [4200], name
         assert "1: Charging" in agent.status()
 
-        marks = {name: system.mark() for name, system in systems.items()}
+        marks = marks_of(systems)
         agent.sim("limit", "off")
         wait_until(lambda: connector_limit(agent) == 16.0, 5, "the billing operator's 16 A restored")
         assert "external limit: none from the control contact" in agent.status()
@@ -111,7 +120,7 @@ def test_a_limit_of_zero_suspends_and_resumes_without_ending_the_transaction(sys
     agent = start(systems, pinmap=pinmap)
     try:
         charge(agent, systems)
-        marks = {name: system.mark() for name, system in systems.items()}
+        marks = marks_of(systems)
         agent.sim("limit", "on")
         for name, system in systems.items():
             system.wait_for_call("StatusNotification", after=marks[name], connectorId=1, status="SuspendedEVSE")
@@ -121,7 +130,7 @@ def test_a_limit_of_zero_suspends_and_resumes_without_ending_the_transaction(sys
         assert "1: SuspendedEVSE" in status
         assert "external limit: 0 W from the control contact" in status and "(charging suspended)" in status
 
-        marks = {name: system.mark() for name, system in systems.items()}
+        marks = marks_of(systems)
         agent.sim("limit", "off")
         for name, system in systems.items():
             system.wait_for_call("StatusNotification", after=marks[name], connectorId=1, status="Charging")

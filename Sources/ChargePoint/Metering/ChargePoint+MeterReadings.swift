@@ -51,19 +51,8 @@ extension ChargePoint {
             connectors[index].meter.serial = serial
         }
         guard let raw = reading.energyWattHours, raw >= 0 else { return }
-        let track = connectors[index].meter
-        let register = connectors[index].wattHours
-        if let last = track.lastRaw {
-            if raw < last, last - raw > Self.meterResetThreshold {
-                await meterRestarted(on: index, raw: raw, why: "MeterReset", now: now)
-            }
-        } else {
-            // The first reading since start: a meter that reads lower than
-            // the register kept on disk was reset or swapped meanwhile.
-            let (counted, overflow) = raw.addingReportingOverflow(track.offset)
-            if overflow || counted < 0 || register - counted > Self.meterResetThreshold {
-                await meterRestarted(on: index, raw: raw, why: "MeterReset", now: now)
-            }
+        if meterWentBack(connectors[index], to: raw) {
+            await meterRestarted(on: index, raw: raw, why: "MeterReset", now: now)
         }
         connectors[index].meter.lastRaw = raw
         let (counted, overflow) = raw.addingReportingOverflow(connectors[index].meter.offset)
@@ -72,6 +61,16 @@ extension ChargePoint {
             return
         }
         registerMoved(index, to: counted, now: now)
+    }
+
+    /// Whether the meter's own register fell below what it read last, or,
+    /// at the first reading since start, below the register kept on disk
+    /// (reset or swapped meanwhile). Drops within the threshold are rounding.
+    func meterWentBack(_ connector: Connector, to raw: Int64) -> Bool {
+        // Both are at least 0: the difference cannot overflow.
+        if let last = connector.meter.lastRaw { return last - raw > Self.meterResetThreshold }
+        let (counted, overflow) = raw.addingReportingOverflow(connector.meter.offset)
+        return overflow || counted < 0 || connector.wattHours - counted > Self.meterResetThreshold
     }
 
     /// The register as a pulse counter or meter now reads it; never lowered.

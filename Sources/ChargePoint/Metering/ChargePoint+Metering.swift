@@ -149,39 +149,31 @@ extension ChargePoint {
 
     /// A signing meter signs the periodic samples too: one signed reading per
     /// transaction, the same data set in every operator's sample. The wait
-    /// for the meter lets other work in, so a sample whose transaction ended
-    /// meanwhile is dropped: nothing follows a StopTransaction.
+    /// for the meter lets other work in; a sample whose transaction ended
+    /// meanwhile is left out by `recordMeterValues`, so nothing follows a
+    /// StopTransaction.
     func withSignedSamples(_ due: [OutgoingMessage]) async -> [OutgoingMessage] {
-        var refs: [Int64] = []
+        var signed: [Int64: String] = [:]
+        var asked: Set<Int64> = []
         for message in due {
             guard case .meterValues(let ref?, let request, _) = message,
-                request.meterValue.first?.sampledValue.first?.context == .samplePeriodic, !refs.contains(ref)
-            else { continue }
-            refs.append(ref)
-        }
-        var signed: [Int64: String] = [:]
-        for ref in refs {
-            guard let transaction = connectors.first(where: { $0.transaction?.ref == ref })?.transaction,
+                request.meterValue.first?.sampledValue.first?.context == .samplePeriodic, !asked.contains(ref),
+                let transaction = connectors.first(where: { $0.transaction?.ref == ref })?.transaction,
                 let meters = signingMeter(for: transaction.connector)
             else { continue }
-            if let reading = await meters.signedReading(connector: transaction.connector, context: .sample, idTag: transaction.idTag.value) {
-                signed[ref] = reading.data
-            }
+            asked.insert(ref)
+            guard let reading = await meters.signedReading(connector: transaction.connector, context: .sample, idTag: transaction.idTag.value)
+            else { continue }
+            signed[ref] = reading.data
         }
-        guard !refs.isEmpty, refs.contains(where: { signingMeter(for: connectorNumber(of: $0) ?? 0) != nil }) else { return due }
-        return due.compactMap { message in
-            guard case .meterValues(let ref?, var request, let target) = message else { return message }
-            guard connectorNumber(of: ref) != nil else { return nil }
-            if let data = signed[ref], request.meterValue.first?.sampledValue.first?.context == .samplePeriodic {
-                request.meterValue[0].sampledValue.append(Self.signedValue(data, context: .samplePeriodic))
-            }
+        guard !signed.isEmpty else { return due }
+        return due.map { message in
+            guard case .meterValues(let ref?, var request, let target) = message, let data = signed[ref],
+                request.meterValue.first?.sampledValue.first?.context == .samplePeriodic
+            else { return message }
+            request.meterValue[0].sampledValue.append(Self.signedValue(data, context: .samplePeriodic))
             return .meterValues(ref: ref, request, to: target)
         }
-    }
-
-    /// The connector where transaction `ref` runs, if it still does.
-    func connectorNumber(of ref: Int64) -> Int? {
-        connectors.first { $0.transaction?.ref == ref && !$0.stopping }?.number
     }
 
     /// Writes the transaction MeterValues among `messages` for their

@@ -1,15 +1,7 @@
 """A charger toward one Central System (the `ocpp` library validates every
 message against the official OCPP 1.6 schemas)."""
-import pytest
 
-from harness import Agent, CentralSystem
-
-
-@pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
+from harness import Agent
 
 
 def start_agent(central, **options):

@@ -6,17 +6,9 @@ import os
 import subprocess
 import threading
 
-import pytest
 
-from harness import Agent, CentralSystem, binary, wait_until
+from harness import Agent, binary, wait_until
 from test_maintenance import files, firmware_statuses, installer, now  # noqa: F401 (fixture)
-
-
-@pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
 
 
 class FirmwarePathUnit:

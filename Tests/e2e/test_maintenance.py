@@ -11,14 +11,7 @@ import time
 
 import pytest
 
-from harness import Agent, CentralSystem
-
-
-@pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
+from harness import Agent
 
 
 class FilesHandler(http.server.SimpleHTTPRequestHandler):

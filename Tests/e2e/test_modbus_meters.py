@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from harness import (Agent, CentralSystem, Ledger, binary, operator_list, parse_status, stop_all,
+from harness import (Agent, Ledger, binary, operator_list, parse_status, stop_all,
                      three_central_systems, wait_until)
 from meters import MEASURANDS, MeterPeer, energy, number, served, values, write_pinmap
 
@@ -34,13 +34,6 @@ def backend(request):
 def meter(workdir):
     with MeterPeer(tcp_port=0, rtu_link=os.path.join(workdir, "meter-tty"), energy_kwh=START_KWH) as peer:
         yield peer
-
-
-@pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness import Agent, CentralSystem, binary, wait_until
+from harness import Agent, binary, wait_until
 
 # Pings every second: the agent pings at half the interval.
 WATCHDOG_USEC = "2000000"
@@ -73,13 +73,6 @@ class NotifySocket:
     def close(self):
         self.socket.close()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-@pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
 
 
 @pytest.fixture

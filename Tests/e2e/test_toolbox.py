@@ -20,13 +20,6 @@ DENIED = "chargeplex: permission denied: run as root or as a member of group cha
 
 
 @pytest.fixture
-def home():
-    central = CentralSystem("home")
-    yield central
-    central.stop()
-
-
-@pytest.fixture
 def public():
     """A directory every user may read, for files a test runs commands on as nobody."""
     directory = tempfile.mkdtemp(prefix="chargeplex-public-")
